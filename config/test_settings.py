@@ -1,0 +1,28 @@
+"""Test settings: the real settings with a fast password hasher and throwaway storage."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("STAFFROOM_DATA_DIR", tempfile.mkdtemp(prefix="staffroom-test-"))
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import BASE_DIR, DATA_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+# Demo data is generated in tests even though DEBUG is off, to prove the generator works;
+# tests that check the production refusal switch this back off.
+DEMO_MODE = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(DATA_DIR) / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATICFILES_DIRS = [BASE_DIR / "staffroom" / "static"]

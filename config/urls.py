@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("staffroom.core.urls")),
+    path("", include("staffroom.organisation.urls")),
+    path("account/", include("staffroom.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "staffroom.core.views.bad_request"
+handler403 = "staffroom.core.views.permission_denied"
+handler404 = "staffroom.core.views.page_not_found"
+handler500 = "staffroom.core.views.server_error"

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from staffroom.accounts.models import Person, RoleGrant
+
+
+class RoleGrantInline(admin.TabularInline[RoleGrant, Person]):
+    model = RoleGrant
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["site", "department"]
+    readonly_fields = ["granted_by"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic only in stubs
+    list_display = ["username", "display_name", "employee_id", "job_title", "unit", "is_active"]
+    list_filter = ["is_active", "job_family", "department__site"]
+    search_fields = ["username", "employee_id", "first_name", "last_name", "email"]
+    ordering = ["sort_name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit", "manager", "job_family"]
+    inlines = [RoleGrantInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            "Person",
+            {
+                "fields": (
+                    "first_name", "last_name", "preferred_name", "email", "employee_id",
+                    "job_title", "job_family", "unit", "manager", "shift_pattern",
+                    "preferred_language", "photo",
+                )
+            },
+        ),
+        ("Status", {"fields": ("is_active", "left_on", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "password1", "password2")}),
+    )

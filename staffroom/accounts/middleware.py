@@ -1,0 +1,71 @@
+"""Request-wide account behaviour: idle sign-out and each person's language."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+LAST_SEEN_KEY = "staffroom_last_seen"
+SHARED_DEVICE_KEY = "staffroom_shared_device"
+# Refresh the stored timestamp at most this often, so most requests don't write the session.
+_TOUCH_EVERY_SECONDS = 60
+
+
+def idle_limit_seconds(request: HttpRequest) -> int:
+    minutes = (
+        settings.SHARED_DEVICE_IDLE_MINUTES
+        if request.session.get(SHARED_DEVICE_KEY)
+        else settings.SESSION_IDLE_MINUTES
+    )
+    return int(minutes) * 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign a person out after a period without requests (shorter on shared computers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if isinstance(last_seen, int) and now - last_seen > idle_limit_seconds(request):
+                minutes = idle_limit_seconds(request) // 60
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity.")
+                    % {"minutes": minutes},
+                )
+                login_url = redirect_to_login(request.get_full_path()).url
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(login_url)
+                return redirect(login_url)
+            if not isinstance(last_seen, int) or now - last_seen >= _TOUCH_EVERY_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class PreferredLanguageMiddleware:
+    """Show the interface in the signed-in person's language (English or Spanish)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "preferred_language", None):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

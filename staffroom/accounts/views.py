@@ -1,0 +1,78 @@
+"""Sign-in, sign-out and password reset.
+
+Django's own authentication views do the work; these subclasses add the shared-computer
+choice and Staffroom's templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
+from staffroom.accounts.middleware import SHARED_DEVICE_KEY
+
+SHARED_DEVICE_COOKIE = "staffroom_shared_device"
+_ONE_YEAR = 60 * 60 * 24 * 365
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        initial["shared_device"] = self.request.COOKIES.get(SHARED_DEVICE_COOKIE) == "1"
+        return initial
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]  # narrower form type
+        response = super().form_valid(form)
+        shared = bool(form.cleaned_data.get("shared_device"))
+        self.request.session[SHARED_DEVICE_KEY] = shared
+        # Remember the choice on this device so the next person finds the box ticked.
+        if shared:
+            response.set_cookie(
+                SHARED_DEVICE_COOKIE, "1", max_age=_ONE_YEAR, httponly=True, samesite="Lax"
+            )
+        else:
+            response.delete_cookie(SHARED_DEVICE_COOKIE)
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SetOrResetPasswordForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"

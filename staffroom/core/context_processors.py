@@ -1,0 +1,35 @@
+"""Template context every page needs: the main navigation, with only live links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from staffroom.accounts.permissions import is_administrator
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    section: str
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    base: dict[str, object] = {"organisation_name": settings.ORGANISATION_NAME}
+    if not request.user.is_authenticated:
+        return {**base, "nav_items": []}
+    # Capabilities appear here as they are built; nothing links to a page that doesn't exist.
+    items = [
+        NavItem(_("Home"), reverse("core:home"), "home"),
+        NavItem(_("People"), reverse("organisation:directory"), "people"),
+        NavItem(_("Departments"), reverse("organisation:department_index"), "departments"),
+    ]
+    if is_administrator(request.user):
+        items.append(NavItem(_("Administration"), reverse("organisation:import_list"), "admin"))
+    return {**base, "nav_items": items}

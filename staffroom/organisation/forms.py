@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from staffroom.organisation.models import Department
+from staffroom.organisation.queries import DirectorySearch
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, job title or department"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+
+    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._departments = {d.code: d for d in departments}
+        choices: list[tuple[str, str]] = [("", str(_("All departments")))]
+        choices += [(d.code, f"{d.name} · {d.site.name}") for d in departments]
+        self.fields["department"].choices = choices
+
+    def search(self) -> DirectorySearch:
+        return DirectorySearch(
+            text=self.cleaned_data.get("q", "").strip(),
+            department=self._departments.get(self.cleaned_data.get("department") or ""),
+        )
+
+    def query_string(self) -> str:
+        """The search as URL parameters, for the "Show more" link."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        params = {k: v for k, v in self.cleaned_data.items() if v}
+        return urlencode(params)
+
+
+class ProfileSettingsForm(forms.Form):
+    preferred_name = forms.CharField(
+        label=_("Preferred name"),
+        required=False,
+        max_length=100,
+        help_text=_("What colleagues call you. Shown instead of your first name."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )
