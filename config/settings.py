@@ -92,9 +92,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "staffroom.accounts.middleware.IdleTimeoutMiddleware",
     "staffroom.accounts.middleware.PreferredLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into a friendly 429 page.
@@ -203,7 +203,7 @@ AXES_RESET_ON_SUCCESS = True
 # axes.W006 asks for per-IP lockout; we decline on purpose (see the comment above and
 # docs/decisions/0003-sign-in-lockout.md). Per-IP request limits belong to rate limiting.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "staffroom.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None

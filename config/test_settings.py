@@ -11,7 +11,7 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("STAFFROOM_DATA_DIR", tempfile.mkdtemp(prefix="staffroom-test-"))
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import BASE_DIR, DATA_DIR  # noqa: E402
+from config.settings import BASE_DIR, DATA_DIR, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
@@ -26,3 +26,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATICFILES_DIRS = [BASE_DIR / "staffroom" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
 from staffroom.accounts.middleware import SHARED_DEVICE_KEY
@@ -43,8 +47,21 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """What django-axes shows instead of signing in while an account is locked (HTTP 429)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(
+        request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429
+    )
+
+
 class SignOutView(auth_views.LogoutView):
-    template_name = "accounts/logged_out.html"
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You're signed out."))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

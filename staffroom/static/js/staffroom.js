@@ -1,0 +1,56 @@
+/* Staffroom's own script: small progressive enhancements. Every page works without it. */
+(function () {
+  "use strict";
+
+  // Forms marked data-upload-progress (large file uploads, e.g. the staff directory) show
+  // how much has been sent, then that the server is checking the file. Without JavaScript
+  // the form simply submits.
+  function enhanceUploadForm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || !window.XMLHttpRequest) { return; }
+      event.preventDefault();
+      var box = form.querySelector(".upload-progress");
+      var bar = box && box.querySelector("progress");
+      var status = box && box.querySelector(".upload-progress__status");
+      var submit = form.querySelector("[type=submit]");
+      if (box) { box.hidden = false; }
+      if (submit) { submit.disabled = true; }
+      var xhr = new XMLHttpRequest();
+      xhr.open(form.method || "POST", form.action || window.location.href);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable || !bar) { return; }
+        var percent = Math.round((e.loaded / e.total) * 100);
+        bar.value = percent;
+        if (status) { status.textContent = form.dataset.uploadingText.replace("%s", percent); }
+      });
+      xhr.upload.addEventListener("load", function () {
+        if (bar) { bar.removeAttribute("value"); }
+        if (status) { status.textContent = form.dataset.checkingText; }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.responseURL && xhr.responseURL !== window.location.href && xhr.status < 400) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () {
+        if (submit) { submit.disabled = false; }
+        if (status) { status.textContent = form.dataset.failedText; }
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("form[data-upload-progress]").forEach(enhanceUploadForm);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
