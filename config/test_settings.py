@@ -10,8 +10,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("STAFFROOM_DATA_DIR", tempfile.mkdtemp(prefix="staffroom-test-"))
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import BASE_DIR, DATA_DIR, STATIC_ROOT  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, DATA_DIR, STATIC_ROOT
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]

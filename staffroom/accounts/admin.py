@@ -27,9 +27,18 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic 
             "Person",
             {
                 "fields": (
-                    "first_name", "last_name", "preferred_name", "email", "employee_id",
-                    "job_title", "job_family", "unit", "manager", "shift_pattern",
-                    "preferred_language", "photo",
+                    "first_name",
+                    "last_name",
+                    "preferred_name",
+                    "email",
+                    "employee_id",
+                    "job_title",
+                    "job_family",
+                    "unit",
+                    "manager",
+                    "shift_pattern",
+                    "preferred_language",
+                    "photo",
                 )
             },
         ),

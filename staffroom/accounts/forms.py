@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from collections.abc import Iterator
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -39,5 +39,5 @@ class SetOrResetPasswordForm(PasswordResetForm):
     accounts those are exactly the people who need a first password.
     """
 
-    def get_users(self, email: str) -> Iterator[Person]:  # type: ignore[override]  # our user type
+    def get_users(self, email: str) -> Iterator[Person]:
         yield from Person.objects.filter(email__iexact=email, is_active=True, is_demo=False)

@@ -33,14 +33,14 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(is_active=True)
 
 
-class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]  # dynamic base
+_PersonManagerBase = BaseUserManager.from_queryset(PersonQuerySet)
 
+
+class PersonManager(_PersonManagerBase["Person"]):  # type: ignore[valid-type]  # built by from_queryset
     use_in_migrations = True
 
-    def create_user(
-        self, username: str, password: str | None = None, **fields: Any
-    ) -> Person:
-        person = self.model(username=username.strip().lower(), **fields)
+    def create_user(self, username: str, password: str | None = None, **fields: Any) -> Person:
+        person: Person = self.model(username=username.strip().lower(), **fields)
         if password:
             person.set_password(password)
         else:
@@ -228,7 +228,9 @@ class RoleGrant(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(site__isnull=True) | models.Q(department__isnull=True),
                 name="rolegrant_one_scope",
-                violation_error_message=_("A role is granted for a site or a department, not both."),
+                violation_error_message=_(
+                    "A role is granted for a site or a department, not both."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["person", "role"],

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -52,9 +52,7 @@ def locked_out(
 ) -> HttpResponse:
     """What django-axes shows instead of signing in while an account is locked (HTTP 429)."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    return render(
-        request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429
-    )
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -10,11 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from staffroom.accounts.permissions import is_administrator
+from staffroom.core.http import AuthenticatedRequest
 from staffroom.organisation import queries as organisation_queries
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     # The personal news feed replaces this welcome when channels arrive.
     me = request.user
     return render(

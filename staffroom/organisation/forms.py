@@ -25,7 +25,9 @@ class DirectorySearchForm(forms.Form):
         self._departments = {d.code: d for d in departments}
         choices: list[tuple[str, str]] = [("", str(_("All departments")))]
         choices += [(d.code, f"{d.name} · {d.site.name}") for d in departments]
-        self.fields["department"].choices = choices
+        department_field = self.fields["department"]
+        assert isinstance(department_field, forms.ChoiceField)
+        department_field.choices = choices
 
     def search(self) -> DirectorySearch:
         return DirectorySearch(

@@ -49,9 +49,7 @@ def department_choices() -> list[Department]:
 
 
 def sites_with_departments() -> list[Site]:
-    return list(
-        Site.objects.prefetch_related("departments").order_by("name")
-    )
+    return list(Site.objects.prefetch_related("departments").order_by("name"))
 
 
 def get_department_or_404(code: str) -> Department:
@@ -79,7 +77,9 @@ def department_people(
     return keyset_page(people, ordering=DIRECTORY_ORDER, cursor=cursor, limit=limit)
 
 
-def unit_people(unit: Unit, *, cursor: str | None = None, limit: int = PAGE_SIZE) -> KeysetPage[Person]:
+def unit_people(
+    unit: Unit, *, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> KeysetPage[Person]:
     people = _people_for_cards().filter(unit=unit)
     return keyset_page(people, ordering=DIRECTORY_ORDER, cursor=cursor, limit=limit)
 
@@ -98,6 +98,4 @@ def get_person_or_404(pk: int) -> Person:
 
 
 def direct_reports(person: Person, *, limit: int = 50) -> list[Person]:
-    return list(
-        _people_for_cards().filter(manager=person).order_by(*DIRECTORY_ORDER)[:limit]
-    )
+    return list(_people_for_cards().filter(manager=person).order_by(*DIRECTORY_ORDER)[:limit])

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.permissions import is_administrator
+from staffroom.core.http import AuthenticatedRequest
 from staffroom.organisation import queries
 from staffroom.organisation.forms import DirectorySearchForm, ProfileSettingsForm
 from staffroom.organisation.services import update_profile_settings
 
 
-def _render_list(
-    request: HttpRequest, template: str, context: dict[str, object]
-) -> HttpResponse:
+def _render_list(request: AuthenticatedRequest, template: str, context: dict[str, object]) -> HttpResponse:
     """Render the whole page, or only the next rows for htmx's "Show more"."""
     if request.htmx and request.GET.get("cursor"):
         return render(request, f"{template}#people-rows", context)
@@ -24,7 +23,7 @@ def _render_list(
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None, departments=queries.department_choices())
     search = form.search() if form.is_valid() else queries.DirectorySearch()
     page = queries.directory_page(search=search, cursor=request.GET.get("cursor"))
@@ -36,7 +35,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_index(request: HttpRequest) -> HttpResponse:
+def department_index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "organisation/department_list.html",
@@ -45,7 +44,7 @@ def department_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+def department_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     department = queries.get_department_or_404(code)
     context = {
         "department": department,
@@ -56,7 +55,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     unit = queries.get_unit_or_404(code)
     context = {
         "unit": unit,
@@ -66,7 +65,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = queries.get_person_or_404(pk)
     return render(
         request,
@@ -81,7 +80,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedRequest) -> HttpResponse:
     """Your own page, with the few settings a person controls themselves."""
     me = request.user
     form = ProfileSettingsForm(

@@ -7,96 +7,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_person'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('organisation', '0001_sites_departments_units'),
+        ("accounts", "0001_person"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("organisation", "0001_sites_departments_units"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='department',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisation.department'),
+            model_name="person",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="organisation.department",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='groups',
-            field=models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups'),
+            model_name="person",
+            name="groups",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.group",
+                verbose_name="groups",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='job_family',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisation.jobfamily', verbose_name='job family'),
+            model_name="person",
+            name="job_family",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="organisation.jobfamily",
+                verbose_name="job family",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='manager',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL, verbose_name='manager'),
+            model_name="person",
+            name="manager",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="reports",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="manager",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisation.unit', verbose_name='unit'),
+            model_name="person",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="organisation.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="person",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddField(
-            model_name='rolegrant',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.department'),
+            model_name="rolegrant",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="organisation.department",
+            ),
         ),
         migrations.AddField(
-            model_name='rolegrant',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="rolegrant",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='rolegrant',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL),
+            model_name="rolegrant",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_grants",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='rolegrant',
-            name='site',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.site'),
+            model_name="rolegrant",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="organisation.site",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['sort_name', 'id'], name='person_directory_order'),
+            model_name="person",
+            index=models.Index(fields=["sort_name", "id"], name="person_directory_order"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['department', 'sort_name', 'id'], name='person_department_order'),
+            model_name="person",
+            index=models.Index(
+                fields=["department", "sort_name", "id"], name="person_department_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['unit', 'sort_name', 'id'], name='person_unit_order'),
+            model_name="person",
+            index=models.Index(fields=["unit", "sort_name", "id"], name="person_unit_order"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(django.db.models.functions.text.Lower('email'), name='person_email_lower'),
+            model_name="person",
+            index=models.Index(
+                django.db.models.functions.text.Lower("email"), name="person_email_lower"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.CheckConstraint(condition=models.Q(('site__isnull', True), ('department__isnull', True), _connector='OR'), name='rolegrant_one_scope', violation_error_message='A role is granted for a site or a department, not both.'),
+            model_name="rolegrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("site__isnull", True), ("department__isnull", True), _connector="OR"
+                ),
+                name="rolegrant_one_scope",
+                violation_error_message="A role is granted for a site or a department, not both.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', True), ('site__isnull', True)), fields=('person', 'role'), name='rolegrant_unique_organisation'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", True), ("site__isnull", True)),
+                fields=("person", "role"),
+                name="rolegrant_unique_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(condition=models.Q(('site__isnull', False)), fields=('person', 'role', 'site'), name='rolegrant_unique_site'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("site__isnull", False)),
+                fields=("person", "role", "site"),
+                name="rolegrant_unique_site",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('person', 'role', 'department'), name='rolegrant_unique_department'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", False)),
+                fields=("person", "role", "department"),
+                name="rolegrant_unique_department",
+            ),
         ),
     ]

@@ -23,10 +23,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
 
     @factory.post_generation
-    def password(obj: Person, create: bool, extracted: str | None, **kwargs: object) -> None:
-        obj.set_password(extracted or PASSWORD)
+    def password(self: Person, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or PASSWORD)
         if create:
-            obj.save(update_fields=["password"])
+            self.save(update_fields=["password"])
 
 
 class RoleGrantFactory(factory.django.DjangoModelFactory):

@@ -69,9 +69,7 @@ def test_a_directory_person_without_a_password_cannot_sign_in_with_an_empty_one(
     assert not get_user(client).is_authenticated
 
 
-def test_demo_accounts_cannot_sign_in_outside_demo_mode(
-    client: Client, settings: Any
-) -> None:
+def test_demo_accounts_cannot_sign_in_outside_demo_mode(client: Client, settings: Any) -> None:
     demo = PersonFactory(is_demo=True)
     settings.DEMO_MODE = False
     assert sign_in(client, demo.username).status_code == 200
@@ -185,7 +183,8 @@ def test_a_password_reset_email_arrives_over_smtp_and_the_link_sets_a_new_passwo
     assert "Choose a new password" in confirm.content.decode()
     set_url = confirm.redirect_chain[-1][0]
     done = client.post(
-        set_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
+        set_url,
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
     )
     assert done.status_code == 302
     client.logout()
@@ -230,7 +229,9 @@ def test_a_reset_link_works_only_once(
     client.post(reverse("accounts:password_reset"), {"email": person.email})
     link = _reset_link(smtp_server)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
-    client.post(set_url, {"new_password1": "first new passphrase", "new_password2": "first new passphrase"})
+    client.post(
+        set_url, {"new_password1": "first new passphrase", "new_password2": "first new passphrase"}
+    )
     again = Client().get(link, follow=True)
     assert "This link has expired or was already used" in again.content.decode()
 

@@ -39,7 +39,9 @@ def test_descending_order_pages_backwards(people: list[Person]) -> None:
     assert len({p.pk for p in first.items + second.items}) == 8
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!", "W10", "WzEsMiwzXQ", "eyJhIjoxfQ", "W1t7fV0sMV0"])
+@pytest.mark.parametrize(
+    "cursor", ["not-base64!", "W10", "WzEsMiwzXQ", "eyJhIjoxfQ", "W1t7fV0sMV0"]
+)
 def test_a_tampered_cursor_is_treated_as_the_first_page(people: list[Person], cursor: str) -> None:
     page = keyset_page(Person.objects.all(), ordering=ORDER, cursor=cursor, limit=3)
     first = keyset_page(Person.objects.all(), ordering=ORDER, cursor=None, limit=3)

@@ -22,7 +22,11 @@ def _settings_value(expression: str, **env: str) -> subprocess.CompletedProcess[
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -83,9 +87,7 @@ def test_with_redis_url_the_cache_and_sessions_use_redis(tmp_path: Path) -> None
 
 def test_the_redis_cache_round_trips_through_a_real_server(settings: object) -> None:
     """Redis is a real part of production; this fails (never skips) when it isn't running."""
-    cache = RedisCache(
-        "redis://127.0.0.1:6379/15", {"KEY_PREFIX": f"staffroom-test-{os.getpid()}"}
-    )
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": f"staffroom-test-{os.getpid()}"})
     cache.set("shared", "across app servers", 30)
     assert cache.get("shared") == "across app servers"
     cache.delete("shared")

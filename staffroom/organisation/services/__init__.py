@@ -11,7 +11,9 @@ from staffroom.organisation.models import Department, Unit
 
 
 @transaction.atomic
-def update_profile_settings(*, person: Person, preferred_name: str, preferred_language: str) -> Person:
+def update_profile_settings(
+    *, person: Person, preferred_name: str, preferred_language: str
+) -> Person:
     person.preferred_name = preferred_name.strip()
     person.preferred_language = preferred_language
     person.save(update_fields=["preferred_name", "preferred_language", "sort_name"])
