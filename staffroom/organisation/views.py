@@ -15,7 +15,9 @@ from staffroom.organisation.forms import DirectorySearchForm, ProfileSettingsFor
 from staffroom.organisation.services import update_profile_settings
 
 
-def _render_list(request: AuthenticatedRequest, template: str, context: dict[str, object]) -> HttpResponse:
+def _render_list(
+    request: AuthenticatedRequest, template: str, context: dict[str, object]
+) -> HttpResponse:
     """Render the whole page, or only the next rows for htmx's "Show more"."""
     if request.htmx and request.GET.get("cursor"):
         return render(request, f"{template}#people-rows", context)
