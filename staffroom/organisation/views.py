@@ -20,7 +20,8 @@ def _render_list(
 ) -> HttpResponse:
     """Render the whole page, or only the next rows for htmx's "Show more"."""
     if request.htmx and request.GET.get("cursor"):
-        return render(request, f"{template}#people-rows", context)
+        # Focus the first new person, so keyboard users continue where the list grew.
+        return render(request, f"{template}#people-rows", {**context, "focus_first": True})
     return render(request, template, context)
 
 

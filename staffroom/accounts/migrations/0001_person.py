@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 (
                     "preferred_language",
                     models.CharField(
-                        choices=[("en", "English"), ("es", "Spanish")],
+                        choices=[("en", "English"), ("es", "Español")],
                         default="en",
                         max_length=8,
                         verbose_name="preferred language",
