@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.organisation.models import Department
@@ -53,3 +54,56 @@ class ProfileSettingsForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
     )
+
+
+class DirectoryUploadForm(forms.Form):
+    """The HR directory CSV and whether it lists everyone. Only its shape is checked here;
+    the rows are checked by services.directory_import."""
+
+    file = forms.FileField(
+        label=_("Directory file (CSV)"),
+        help_text=_("The staff list exported from the HR system, saved as CSV UTF-8."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": _("Choose the directory file to upload."),
+            "empty": _("The file is empty."),
+        },
+    )
+    full_snapshot = forms.BooleanField(
+        label=_("This file lists everyone; people missing from it have left"),
+        help_text=_(
+            "Untick for a file with only some people (new starters, changes): then nobody "
+            "is marked as having left."
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.DIRECTORY_IMPORT_MAX_BYTES
+        if not upload.size:
+            raise forms.ValidationError(_("The file is empty."), code="empty")
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB. Is it the right file?")
+                % {"limit": limit // (1024 * 1024)},
+                code="too_big",
+            )
+        name = (upload.name or "").lower()
+        start = upload.read(4096)
+        upload.seek(0)
+        if start.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xls", ".ods")):
+            raise forms.ValidationError(
+                _(
+                    "This is a spreadsheet workbook, not a CSV file. In your spreadsheet choose "
+                    "Save As, pick “CSV UTF-8”, and upload that file."
+                ),
+                code="workbook",
+            )
+        if not name.endswith((".csv", ".txt")) or b"\x00" in start:
+            raise forms.ValidationError(
+                _("This is not a CSV file. Export the staff list from the HR system as CSV."),
+                code="not_csv",
+            )
+        return upload
