@@ -251,3 +251,13 @@ def test_changing_the_password_signs_out_other_sessions(client: Client, person: 
     assert response.status_code == 302
     assert client.get(HOME).status_code == 200
     assert other.get(HOME).status_code == 302
+
+
+def test_a_person_deactivated_by_the_directory_is_signed_out_at_once(
+    client: Client, person: Person
+) -> None:
+    sign_in(client, person.username)
+    assert client.get(HOME).status_code == 200
+    Person.objects.filter(pk=person.pk).update(is_active=False)
+    assert client.get(HOME).status_code == 302
+    assert not get_user(client).is_authenticated
