@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test test-fast test-browser lint fmt bench clean
+.PHONY: install run demo test test-fast test-browser lint fmt messages bench clean
 
 # Install into .venv: Python packages pinned by constraints.txt, and front-end test tools
 # (axe-core) from the npm lockfile. Re-runs only when those files change.
@@ -44,6 +44,13 @@ lint: install
 fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Refresh the Spanish catalogue (staffroom/locale/es) from the code and templates, then compile
+# it. Translate any new or fuzzy entries in django.po and run this again: the compiled .mo is
+# committed, so `make run` works on machines without GNU gettext.
+messages: install
+	DEBUG=true STAFFROOM_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=tests --ignore="*/tests/*" --ignore=scripts --ignore=data --no-location --no-obsolete
+	DEBUG=true STAFFROOM_DATA_DIR=$$(mktemp -d) $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
 
 # The whole suite: lint first, then every test (browser tests included) on DATABASE_URL,
 # or on a throwaway SQLite database when it is unset.

@@ -59,8 +59,9 @@ SITE_URL: str = env("SITE_URL", default="http://127.0.0.1:8000")
 # Under production settings (DEBUG off) this is always False, whatever the environment says.
 DEMO_MODE = DEBUG and env.bool("DEMO_MODE", default=True)
 
+# Empty means "our organisation", in each person's language.
 ORGANISATION_NAME: str = env(
-    "ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else "our organisation"
+    "ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else ""
 )
 
 INSTALLED_APPS = [

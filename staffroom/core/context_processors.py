@@ -21,7 +21,9 @@ class NavItem:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    base: dict[str, object] = {"organisation_name": settings.ORGANISATION_NAME}
+    base: dict[str, object] = {
+        "organisation_name": settings.ORGANISATION_NAME or _("our organisation")
+    }
     if not request.user.is_authenticated:
         return {**base, "nav_items": []}
     # Capabilities appear here as they are built; nothing links to a page that doesn't exist.
