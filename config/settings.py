@@ -60,9 +60,7 @@ SITE_URL: str = env("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_MODE = DEBUG and env.bool("DEMO_MODE", default=True)
 
 # Empty means "our organisation", in each person's language.
-ORGANISATION_NAME: str = env(
-    "ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else ""
-)
+ORGANISATION_NAME: str = env("ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,7 +13,6 @@ from tests.browser.helpers import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_a_nurse_sets_a_preferred_name_and_spanish_and_the_site_follows(
     page: Page, hospital: Hospital
 ) -> None:

@@ -24,7 +24,6 @@ MO = CATALOGUE / "django.mo"
 MSGFMT = shutil.which("msgfmt") or "msgfmt"
 
 
-
 def _require_msgfmt() -> None:
     # Fail, never skip: a catalogue nobody can check is a catalogue nobody checks.
     if shutil.which("msgfmt") is None:
