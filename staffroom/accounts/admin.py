@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from staffroom.accounts.models import Person, RoleGrant
 
@@ -44,6 +47,18 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic 
         ),
         ("Status", {"fields": ("is_active", "left_on", "is_staff", "is_superuser")}),
     )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Record who granted each new role (the technical admin is one place roles change)."""
+        grants = formset.save(commit=False)
+        for grant in grants:
+            if isinstance(grant, RoleGrant) and grant.pk is None:
+                grant.granted_by = request.user
+            grant.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+        formset.save_m2m()
+
     add_fieldsets = (
         (None, {"fields": ("username", "first_name", "last_name", "password1", "password2")}),
     )
