@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from staffroom.accounts.forms import PersonChangeForm, PersonCreationForm
 from staffroom.accounts.models import Person, RoleGrant
 
 
@@ -17,6 +18,8 @@ class RoleGrantInline(admin.TabularInline[RoleGrant, Person]):
 
 @admin.register(Person)
 class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic only in stubs
+    form = PersonChangeForm
+    add_form = PersonCreationForm
     list_display = ["username", "display_name", "employee_id", "job_title", "unit", "is_active"]
     list_filter = ["is_active", "job_family", "department__site"]
     search_fields = ["username", "employee_id", "first_name", "last_name", "email"]

@@ -9,6 +9,31 @@ from django.http import HttpRequest
 from staffroom.accounts.models import Person
 
 
+def find_person_signing_in(login: str) -> Person | None:
+    """The person a sign-in names: by username or employee ID, ignoring case and spaces."""
+    login = login.strip()
+    if not login:
+        return None
+    return (
+        Person.objects.filter(username__iexact=login).first()
+        or Person.objects.filter(employee_id__iexact=login).first()
+    )
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """What django-axes counts failures against: one key per account, however it was typed.
+
+    Without this, "Alice", "alice " and Alice's employee ID would each get their own five
+    attempts, and a lockout could be dodged by changing the case.
+    """
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username")
+    typed = str(typed or "")
+    person = find_person_signing_in(typed)
+    return person.username if person else typed.strip().lower()
+
+
 class PersonBackend(ModelBackend):
     """Username (or employee ID) and password, case-insensitively, for active people.
 
@@ -24,11 +49,7 @@ class PersonBackend(ModelBackend):
     ) -> Person | None:
         if not username or not password:
             return None
-        login = username.strip().lower()
-        person = (
-            Person.objects.filter(username=login).first()
-            or Person.objects.filter(employee_id__iexact=username.strip()).first()
-        )
+        person = find_person_signing_in(username)
         if person is None:
             # Hash anyway so a missing account takes as long as a wrong password.
             Person().set_password(password)

@@ -3,10 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+    UsernameField,
+)
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.accounts.models import Person
+from staffroom.accounts.models import Person, normalise_username
 
 
 class SignInForm(AuthenticationForm):
@@ -41,3 +47,35 @@ class SetOrResetPasswordForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[Person]:
         yield from Person.objects.filter(email__iexact=email, is_active=True, is_demo=False)
+
+
+def _clean_username(form: forms.ModelForm[Person]) -> str:
+    username = normalise_username(form.cleaned_data.get("username", ""))
+    taken = Person.objects.filter(username__iexact=username)
+    if form.instance.pk:
+        taken = taken.exclude(pk=form.instance.pk)
+    if taken.exists():
+        raise forms.ValidationError(_("Someone already has that username."))
+    return username
+
+
+class PersonCreationForm(UserCreationForm[Person]):
+    """The technical admin's "add person" form, with usernames stored as sign-in finds them."""
+
+    class Meta:
+        model = Person
+        fields = ("username", "first_name", "last_name")
+        field_classes = {"username": UsernameField}
+
+    def clean_username(self) -> str:
+        return _clean_username(self)
+
+
+class PersonChangeForm(UserChangeForm[Person]):
+    class Meta:
+        model = Person
+        fields = "__all__"
+        field_classes = {"username": UsernameField}
+
+    def clean_username(self) -> str:
+        return _clean_username(self)

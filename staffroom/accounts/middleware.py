@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 LAST_SEEN_KEY = "staffroom_last_seen"
+SIGNED_IN_AT_KEY = "staffroom_signed_in_at"
 SHARED_DEVICE_KEY = "staffroom_shared_device"
 # Refresh the stored timestamp at most this often, so most requests don't write the session.
 _TOUCH_EVERY_SECONDS = 60
@@ -30,8 +31,18 @@ def idle_limit_seconds(request: HttpRequest) -> int:
     return int(minutes) * 60
 
 
+def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
+    logout(request)
+    messages.info(request, message)
+    login_url = redirect_to_login(request.get_full_path()).url
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(login_url)
+    return redirect(login_url)
+
+
 class IdleTimeoutMiddleware:
-    """Sign a person out after a period without requests (shorter on shared computers)."""
+    """Sign a person out after a period without requests (shorter on shared computers),
+    and in any case once a session is SESSION_MAX_AGE_HOURS old, however active."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,21 +51,28 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
+            signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
             if isinstance(last_seen, int) and now - last_seen > idle_limit_seconds(request):
                 minutes = idle_limit_seconds(request) // 60
-                logout(request)
-                messages.info(
+                return _sign_out(
                     request,
                     _("You were signed out after %(minutes)d minutes without activity.")
                     % {"minutes": minutes},
                 )
-                login_url = redirect_to_login(request.get_full_path()).url
-                if getattr(request, "htmx", False):
-                    return HttpResponseClientRedirect(login_url)
-                return redirect(login_url)
+            if isinstance(signed_in_at, int) and now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                return _sign_out(
+                    request,
+                    _("For safety, sessions end after %(hours)d hours. Please sign in again.")
+                    % {"hours": hours},
+                )
             if not isinstance(last_seen, int) or now - last_seen >= _TOUCH_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Stamp the session when it is first signed in (the sign-in view has just run).
+        if request.user.is_authenticated and SIGNED_IN_AT_KEY not in request.session:
+            request.session[SIGNED_IN_AT_KEY] = int(time.time())
+        return response
 
 
 class PreferredLanguageMiddleware:

@@ -40,7 +40,7 @@ class PersonManager(_PersonManagerBase["Person"]):  # type: ignore[valid-type]  
     use_in_migrations = True
 
     def create_user(self, username: str, password: str | None = None, **fields: Any) -> Person:
-        person: Person = self.model(username=username.strip().lower(), **fields)
+        person: Person = self.model(username=normalise_username(username), **fields)
         if password:
             person.set_password(password)
         else:
@@ -152,6 +152,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
             models.Index(fields=["unit", "sort_name", "id"], name="person_unit_order"),
             models.Index(Lower("email"), name="person_email_lower"),
         ]
+        constraints = [
+            # Sign-in ignores case, so two accounts may not differ only by case.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="person_username_unique_ignoring_case",
+                violation_error_message=_("Someone already has that username."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -179,6 +187,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def initials(self) -> str:
         first = (self.preferred_name or self.first_name)[:1]
         return f"{first}{self.last_name[:1]}".upper()
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are stored lower-case and trimmed; sign-in ignores case."""
+    return username.strip().lower()
 
 
 def sort_name_for(last_name: str, first_name: str, preferred_name: str = "") -> str:

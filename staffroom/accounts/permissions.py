@@ -46,8 +46,17 @@ def has_role(person: Person, role: Role, *, department: Department | None = None
     return False
 
 
+def has_organisation_wide_role(person: Person, role: Role) -> bool:
+    """True only for a grant with no site and no department (or an organisation-wide admin)."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    grants = roles_cache(person)
+    return (role, None, None) in grants or (Role.ADMINISTRATOR, None, None) in grants
+
+
 def is_administrator(person: Person) -> bool:
-    return has_role(person, Role.ADMINISTRATOR)
+    """An administrator of the whole organisation: a department or site grant isn't enough."""
+    return has_organisation_wide_role(person, Role.ADMINISTRATOR)
 
 
 def check_manage_directory(person: Person) -> None:

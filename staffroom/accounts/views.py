@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from axes.utils import reset as axes_reset
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
 from staffroom.accounts.middleware import SHARED_DEVICE_KEY
+from staffroom.accounts.models import Person
 
 SHARED_DEVICE_COOKIE = "staffroom_shared_device"
 _ONE_YEAR = 60 * 60 * 24 * 365
@@ -64,6 +67,10 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = SetOrResetPasswordForm
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        # Links in email use the configured public address, never the request's Host header.
+        return {"site_url": settings.SITE_URL.rstrip("/")}
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
@@ -78,6 +85,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm[Person]) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever proved they own the mailbox may sign in again at once: lift any lockout.
+        axes_reset(username=form.user.username)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

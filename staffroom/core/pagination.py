@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Field, Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
 
@@ -74,6 +76,8 @@ def keyset_page(
     if cursor:
         values = _decode(cursor, len(ordering))
         if values is not None:
+            values = _as_field_values(queryset, ordering, values)
+        if values is not None:
             queryset = queryset.filter(_after(ordering, values))
     rows = list(queryset.order_by(*ordering)[: limit + 1])
     next_cursor = None
@@ -82,6 +86,44 @@ def keyset_page(
         last = rows[-1]
         next_cursor = _encode([_value(last, f.lstrip("-")) for f in ordering])
     return KeysetPage(items=rows, next_cursor=next_cursor)
+
+
+# PostgreSQL's bigint: a larger number in a cursor would make the query itself fail.
+_MAX_INTEGER = 2**63 - 1
+
+
+def _as_field_values(
+    queryset: QuerySet[M], ordering: Sequence[str], values: list[Any]
+) -> list[Any] | None:
+    """Each cursor value converted by its model field, or None if any doesn't fit.
+
+    A cursor comes from the URL, so anyone can edit it: a wrong type must mean "first page",
+    never a server error.
+    """
+    converted = []
+    for path, value in zip(ordering, values, strict=True):
+        field = _field(queryset.model, path.lstrip("-"))
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return None
+        try:
+            python_value = field.to_python(value)
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            return None
+        if isinstance(python_value, int) and abs(python_value) > _MAX_INTEGER:
+            return None
+        converted.append(python_value)
+    return converted
+
+
+def _field(model: type[Model], path: str) -> Field[Any, Any]:
+    parts = path.split("__")
+    for part in parts[:-1]:
+        related = model._meta.get_field(part).related_model
+        assert isinstance(related, type)
+        model = related
+    field = model._meta.get_field(parts[-1])
+    assert isinstance(field, Field)
+    return field
 
 
 def _value(obj: Model, path: str) -> Any:

@@ -51,3 +51,14 @@ def test_a_role_cannot_be_scoped_to_a_site_and_a_department_at_once() -> None:
     department = DepartmentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleGrantFactory(role=Role.MODERATOR, site=department.site, department=department)
+
+
+def test_an_administrator_of_one_department_cannot_manage_the_whole_directory() -> None:
+    department = DepartmentFactory()
+    local_admin = PersonFactory()
+    RoleGrantFactory(person=local_admin, role=Role.ADMINISTRATOR, department=department)
+    site_admin = PersonFactory()
+    RoleGrantFactory(person=site_admin, role=Role.ADMINISTRATOR, site=department.site)
+    for person in (local_admin, site_admin):
+        with pytest.raises(PermissionDenied):
+            check_manage_directory(person)

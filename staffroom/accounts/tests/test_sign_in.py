@@ -19,6 +19,13 @@ from staffroom.accounts.tests.factories import PASSWORD, PersonFactory
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
+# The technical admin's person form carries an inline list of role grants; here, empty.
+NO_ROLE_GRANTS = {
+    "role_grants-TOTAL_FORMS": "0",
+    "role_grants-INITIAL_FORMS": "0",
+    "role_grants-MIN_NUM_FORMS": "0",
+    "role_grants-MAX_NUM_FORMS": "1000",
+}
 HOME = reverse("core:home")
 
 
@@ -261,3 +268,97 @@ def test_a_person_deactivated_by_the_directory_is_signed_out_at_once(
     Person.objects.filter(pk=person.pk).update(is_active=False)
     assert client.get(HOME).status_code == 302
     assert not get_user(client).is_authenticated
+
+
+def test_changing_the_case_or_using_the_employee_id_does_not_dodge_a_lockout(
+    client: Client, person: Person, settings: Any
+) -> None:
+    assert person.employee_id
+    variants = [person.username.upper(), f" {person.username} ", person.employee_id.lower()]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, variants[attempt % len(variants)], "wrong")
+    for login in (person.username, person.username.title(), person.employee_id):
+        assert sign_in(client, login).status_code == 429
+
+
+def test_a_username_added_with_capitals_in_the_technical_admin_can_sign_in(
+    client: Client,
+) -> None:
+    it_admin = PersonFactory(is_staff=True, is_superuser=True)
+    client.force_login(it_admin)
+    response = client.post(
+        reverse("admin:accounts_person_add"),
+        {
+            "username": "Bob.Smith",
+            "first_name": "Bob",
+            "last_name": "Smith",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            **NO_ROLE_GRANTS,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Person.objects.filter(username="bob.smith").exists()
+    client.logout()
+    assert sign_in(client, "Bob.Smith", "a long enough passphrase").status_code == 302
+
+
+def test_two_accounts_cannot_differ_only_by_case(client: Client, person: Person) -> None:
+    it_admin = PersonFactory(is_staff=True, is_superuser=True)
+    client.force_login(it_admin)
+    response = client.post(
+        reverse("admin:accounts_person_add"),
+        {
+            "username": person.username.upper(),
+            "first_name": "Other",
+            "last_name": "Person",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            **NO_ROLE_GRANTS,
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone already has that username." in response.content.decode()
+
+
+def test_even_an_active_session_ends_after_the_maximum_age(
+    client: Client, person: Person, settings: Any
+) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, person.username)
+    hours = settings.SESSION_COOKIE_AGE // 3600
+    for minutes in range(30, hours * 60, 30):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get(HOME).status_code == 200
+    with time_machine.travel(start + timedelta(hours=hours, minutes=5), tick=False):
+        response = client.get(HOME, follow=True)
+    assert f"sessions end after {hours} hours" in response.content.decode()
+    assert not get_user(client).is_authenticated
+
+
+def test_a_password_reset_lifts_a_lockout(
+    client: Client, person: Person, smtp_server: ReceivedMail, settings: Any
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, person.username, "wrong")
+    assert sign_in(client, person.username).status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": person.email})
+    set_url = client.get(_reset_link(smtp_server), follow=True).redirect_chain[-1][0]
+    client.post(
+        set_url, {"new_password1": "fresh passphrase 42", "new_password2": "fresh passphrase 42"}
+    )
+    assert sign_in(client, person.username, "fresh passphrase 42").status_code == 302
+
+
+def test_reset_links_use_the_configured_public_address_not_the_host_header(
+    client: Client, person: Person, smtp_server: ReceivedMail, settings: Any
+) -> None:
+    settings.SITE_URL = "https://staffroom.hospital.example"
+    client.post(
+        reverse("accounts:password_reset"), {"email": person.email}, HTTP_HOST="evil.example"
+    )
+    body = smtp_server.last().get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "https://staffroom.hospital.example/account/password/reset/" in body.get_content()
+    assert "evil.example" not in body.get_content()

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
+from django.test import Client
 
 from staffroom.accounts.models import Person
 from staffroom.accounts.tests.factories import PersonFactory
@@ -46,6 +50,26 @@ def test_a_tampered_cursor_is_treated_as_the_first_page(people: list[Person], cu
     page = keyset_page(Person.objects.all(), ordering=ORDER, cursor=cursor, limit=3)
     first = keyset_page(Person.objects.all(), ordering=ORDER, cursor=None, limit=3)
     assert [p.pk for p in page.items] == [p.pk for p in first.items]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", "x"], [None, None], ["a", float("nan")], ["a", 2**70], [1, 2], ["a", "1.5e999"]],
+)
+def test_a_cursor_with_values_of_the_wrong_kind_is_treated_as_the_first_page(
+    people: list[Person], values: list[object]
+) -> None:
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    page = keyset_page(Person.objects.all(), ordering=ORDER, cursor=cursor, limit=3)
+    first = keyset_page(Person.objects.all(), ordering=ORDER, cursor=None, limit=3)
+    assert [p.pk for p in page.items] == [p.pk for p in first.items]
+
+
+@pytest.mark.django_db
+def test_a_tampered_cursor_on_a_page_is_not_a_server_error(client: Client, person: Person) -> None:
+    client.force_login(person)
+    cursor = base64.urlsafe_b64encode(b'["a","x"]').decode().rstrip("=")
+    assert client.get("/people/", {"cursor": cursor}).status_code == 200
 
 
 def test_the_last_page_has_no_next_cursor(people: list[Person]) -> None:
