@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from axes.utils import reset as axes_reset
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
@@ -67,10 +67,12 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = SetOrResetPasswordForm
+
     @property
     def extra_email_context(self) -> dict[str, str]:
         # Links in email use the configured public address, never the request's Host header.
         return {"site_url": settings.SITE_URL.rstrip("/")}
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
