@@ -7,19 +7,30 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test test-fast test-browser lint fmt messages bench clean
+.PHONY: install install-python install-node run demo test test-fast test-browser lint fmt messages bench clean
 
-# Install into .venv: Python packages pinned by constraints.txt, and front-end test tools
-# (axe-core) from the npm lockfile. Re-runs only when those files change.
-install: $(STAMP)
+# Install into .venv: Python packages pinned by constraints.txt. Re-runs only when those
+# files change. `make run` needs nothing else.
+install-python: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Staffroom needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
-	npm ci --silent --no-audit --no-fund
 	touch $(STAMP)
+
+# Front-end tools the browser tests inject into pages (axe-core), from the npm lockfile.
+# Serving the app doesn't need them: without npm, `make run` still works and `make test`
+# fails loudly at the first accessibility check.
+install-node: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: install Node.js and npm to run the browser tests (make test)"; fi
+
+# What `make run` and `make test` both call.
+install: install-python install-node
 
 # Serve the living demo hospital at http://127.0.0.1:$(PORT) on the embedded SQLite database.
 run: install
@@ -30,40 +41,40 @@ run: install
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Build (or top up) the demo hospital: `make demo SIZE=large` for 80,000 people.
-demo: install
+demo: install-python
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --size $(SIZE)
 
-lint: install
+lint: install-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	DEBUG=true STAFFROOM_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
 
-fmt: install
+fmt: install-python
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 # Refresh the Spanish catalogue (staffroom/locale/es) from the code and templates, then compile
 # it. Translate any new or fuzzy entries in django.po and run this again: the compiled .mo is
 # committed, so `make run` works on machines without GNU gettext.
-messages: install
+messages: install-python
 	DEBUG=true STAFFROOM_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=tests --ignore="*/tests/*" --ignore=scripts --ignore=data --no-location --no-obsolete
 	DEBUG=true STAFFROOM_DATA_DIR=$$(mktemp -d) $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
 
 # The whole suite: lint first, then every test (browser tests included) on DATABASE_URL,
 # or on a throwaway SQLite database when it is unset.
-test: lint
+test: install lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
-test-fast: install
+test-fast: install-python
 	$(PY) -m pytest -n 2 -m "not browser"
 
 test-browser: install
 	$(PY) -m pytest -m browser
 
-bench: install
+bench: install-python
 	DEBUG=true $(PY) scripts/bench_directory_import.py
 
 clean:

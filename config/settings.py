@@ -294,6 +294,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DIRECTORY_IMPORT_MAX_BYTES = env.int("DIRECTORY_IMPORT_MAX_MB", default=100) * 1024 * 1024
+# Checked directory files hold everyone's personal data: delete those never applied after
+# this many days (`manage.py purge_directory_imports`, run daily from cron).
+DIRECTORY_IMPORT_KEEP_DAYS = env.int("DIRECTORY_IMPORT_KEEP_DAYS", default=7)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from staffroom.accounts.forms import PersonChangeForm, PersonCreationForm
 from staffroom.accounts.models import Person, RoleGrant
+from staffroom.organisation.services import recount_people
 
 
 class RoleGrantInline(admin.TabularInline[RoleGrant, Person]):
@@ -50,6 +51,12 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic 
         ),
         ("Status", {"fields": ("is_active", "left_on", "is_staff", "is_superuser")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A person joining, leaving or moving changes the stored counts on unit pages.
+        if {"is_active", "unit"} & set(form.changed_data) or not change:
+            recount_people()
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Record who granted each new role (the technical admin is one place roles change)."""

@@ -17,7 +17,13 @@ from staffroom.accounts.permissions import is_administrator
 class NavItem:
     label: str | Promise
     url: str
-    section: str
+    # Other address prefixes that belong to this section (a unit page is under Departments).
+    also: tuple[str, ...] = ()
+
+    def is_current(self, path: str) -> bool:
+        if self.url == "/":
+            return path == "/"
+        return any(path.startswith(prefix) for prefix in (self.url, *self.also))
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -28,10 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {**base, "nav_items": []}
     # Capabilities appear here as they are built; nothing links to a page that doesn't exist.
     items = [
-        NavItem(_("Home"), reverse("core:home"), "home"),
-        NavItem(_("People"), reverse("organisation:directory"), "people"),
-        NavItem(_("Departments"), reverse("organisation:department_index"), "departments"),
+        NavItem(_("Home"), reverse("core:home")),
+        NavItem(_("People"), reverse("organisation:directory")),
+        NavItem(_("Departments"), reverse("organisation:department_index"), also=("/units/",)),
     ]
     if is_administrator(request.user):
-        items.append(NavItem(_("Administration"), reverse("organisation:import_list"), "admin"))
-    return {**base, "nav_items": items}
+        items.append(NavItem(_("Administration"), reverse("organisation:import_list")))
+    current = next((item for item in items if item.is_current(request.path)), None)
+    return {**base, "nav_items": items, "nav_current": current}

@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from staffroom.accounts.permissions import is_administrator
 from staffroom.core.http import AuthenticatedRequest
@@ -23,15 +23,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "core/home.html",
         {
             "me": me,
-            "colleagues": (
-                organisation_queries.unit_people(me.unit, limit=8).items if me.unit else []
-            ),
+            "colleagues": organisation_queries.unit_colleagues(me, limit=8),
             "is_admin": is_administrator(me),
         },
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the app can reach its database."""

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from staffroom.organisation.models import Department, DirectoryImport, JobFamily, Site, Unit
+from staffroom.organisation.services import move_unit
 
 
 @admin.register(Site)
@@ -20,6 +24,14 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["name", "code", "department", "people_count"]
+    autocomplete_fields = ["department"]
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if change and "department" in form.changed_data:
+            move_unit(unit=obj, department=obj.department)
+        else:
+            super().save_model(request, obj, form, change)
+
     list_filter = ["department__site"]
     search_fields = ["name", "code"]
     list_select_related = ["department__site"]

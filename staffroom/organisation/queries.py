@@ -84,6 +84,14 @@ def unit_people(
     return keyset_page(people, ordering=DIRECTORY_ORDER, cursor=cursor, limit=limit)
 
 
+def unit_colleagues(person: Person, *, limit: int) -> list[Person]:
+    """A few of the people in the person's unit, not counting themselves."""
+    if person.unit_id is None:
+        return []
+    people = _people_for_cards().filter(unit_id=person.unit_id).exclude(pk=person.pk)
+    return list(people.order_by(*DIRECTORY_ORDER)[:limit])
+
+
 def get_person_or_404(pk: int) -> Person:
     person = (
         Person.objects.select_related(

@@ -7,6 +7,7 @@ app_name = "organisation"
 urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/photo/", views.person_photo, name="person_photo"),
     path("me/", views.my_profile, name="me"),
     path("departments/", views.department_index, name="department_index"),
     path("departments/<slug:code>/", views.department_detail, name="department"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -80,6 +82,23 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "show_employee_id": person.pk == request.user.pk or is_administrator(request.user),
         },
     )
+
+
+@login_required
+def person_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """A person's photo, only to signed-in staff: uploads are never served as public files."""
+    person = queries.get_person_or_404(pk)
+    if not person.photo:
+        raise Http404(_("This person has no photo."))
+    response = FileResponse(person.photo.open("rb"), content_type=_photo_type(person.photo.name))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _photo_type(name: str) -> str:
+    guessed, _encoding = mimetypes.guess_type(name)
+    # Only image types: a stored file must never be served as HTML or script.
+    return guessed if guessed in {"image/jpeg", "image/png", "image/webp"} else "image/jpeg"
 
 
 @login_required

@@ -20,6 +20,16 @@ def update_profile_settings(
     return person
 
 
+@transaction.atomic
+def move_unit(*, unit: Unit, department: Department) -> Unit:
+    """Put a unit under another department, taking its people's department with it."""
+    unit.department = department
+    unit.save()
+    Person.objects.filter(unit=unit).update(department=department)
+    recount_people()
+    return unit
+
+
 def recount_people() -> None:
     """Rebuild the stored people counts of every unit and department from the people table."""
     for model, key in ((Unit, "unit"), (Department, "department")):

@@ -231,3 +231,22 @@ def test_stored_people_counts_match_the_people_table(person: Person) -> None:
     department = Department.objects.get(pk=unit.department_id)
     assert unit.people_count == 8
     assert department.people_count == 8
+
+
+def test_a_photo_is_served_only_to_signed_in_staff(client: Client) -> None:
+    from django.core.files.base import ContentFile
+
+    owner = PersonFactory()
+    owner.photo.save("face.png", ContentFile(b"\x89PNG\r\n\x1a\nfake"), save=True)
+    url = reverse("organisation:person_photo", kwargs={"pk": owner.pk})
+    assert client.get(url).status_code == 302
+    client.force_login(PersonFactory())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
+    no_photo = PersonFactory()
+    assert (
+        client.get(reverse("organisation:person_photo", kwargs={"pk": no_photo.pk})).status_code
+        == 404
+    )

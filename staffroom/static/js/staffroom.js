@@ -54,3 +54,18 @@
     init();
   }
 })();
+
+/* Forms marked data-submit-once (e.g. "Apply these changes") disable their button once
+   sent, so a double click sends one request. The server is idempotent regardless. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-submit-once")) { return; }
+    if (form.dataset.submitted === "true") { event.preventDefault(); return; }
+    form.dataset.submitted = "true";
+    form.querySelectorAll("[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+    });
+  });
+})();
