@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from django.core.mail import EmailMessage
 from playwright.sync_api import Page, expect
 
+from conftest import ReceivedMail
 from staffroom.accounts.tests.factories import PASSWORD
 from tests.browser.conftest import Hospital
 from tests.browser.helpers import sign_in
@@ -57,17 +58,21 @@ def test_signing_out_returns_to_the_sign_in_page(page: Page, hospital: Hospital)
 
 
 def test_a_nurse_who_forgot_her_password_chooses_a_new_one_from_the_emailed_link(
-    page: Page, hospital: Hospital, mailoutbox: list[EmailMessage]
+    page: Page, hospital: Hospital, smtp_server: ReceivedMail, live_server: Any, settings: Any
 ) -> None:
+    settings.SITE_URL = live_server.url
     page.goto("/account/sign-in/")
     page.get_by_role("link", name="Forgotten your password, or never set one?").click()
     page.get_by_label("Email").fill(hospital.nurse.email)
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == [hospital.nurse.email]
-    body = str(mailoutbox[0].body)
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.last()
+    assert message["To"] == hospital.nurse.email
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    body = plain.get_content()
     link = re.search(r"https?://\S+/account/password/reset/\S+/", body)
     assert link, body
     page.goto(link.group(0))
