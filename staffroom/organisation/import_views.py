@@ -54,7 +54,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect("organisation:import_detail", pk=record.pk)
     else:
         form = DirectoryUploadForm()
-    history = DirectoryImport.objects.select_related("uploaded_by").order_by("-created_at", "-id")
+    history = DirectoryImport.objects.select_related("uploaded_by", "applied_by").order_by(
+        "-created_at", "-id"
+    )
     return render(
         request,
         "organisation/directoryimport_list.html",
@@ -68,7 +70,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What a file would do (or did): counts, every kept error, and a sample of changes."""
     _administrator(request)
-    record = get_object_or_404(DirectoryImport.objects.select_related("uploaded_by"), pk=pk)
+    record = get_object_or_404(
+        DirectoryImport.objects.select_related("uploaded_by", "applied_by"), pk=pk
+    )
     preview = record.preview or {}
     error_count = preview.get("error_count", len(record.errors))
     creates = preview.get("creates", [])
@@ -106,10 +110,12 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "The file no longer passes the check (the directory changed since it was "
-                "uploaded). Nothing was changed; the problems are listed below."
+                "uploaded, or it would mark you as having left). Nothing was changed; the "
+                "problems are listed below."
             ),
         )
     except ValidationError as exc:
+        # Already applied (a double submit), superseded, expired: nothing changed, say why.
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(

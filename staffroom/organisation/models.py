@@ -91,9 +91,15 @@ class DirectoryImport(BaseModel):
         REJECTED = "rejected", _("Rejected: errors found, nothing applied")
         PREVIEWED = "previewed", _("Checked, waiting for confirmation")
         APPLIED = "applied", _("Applied")
+        EXPIRED = "expired", _("Not applied: the stored file was deleted")
 
+    # None for a file imported by the import_directory command (or an uploader since removed).
     uploaded_by = models.ForeignKey(
-        "accounts.Person", on_delete=models.PROTECT, related_name="directory_imports"
+        "accounts.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_imports",
     )
     # Kept in private storage (never under a public URL) between the check and the apply.
     file = models.FileField(upload_to="private/directory-imports/%Y/%m/")
@@ -115,6 +121,16 @@ class DirectoryImport(BaseModel):
     # A sample of what would change, for the preview page.
     preview = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Who pressed "Apply"; None when the import_directory command applied it.
+    applied_by = models.ForeignKey(
+        "accounts.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the stored copy of a file that was never applied was deleted (purge command).
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import math
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+import time_machine
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,12 +32,18 @@ from staffroom.organisation.services.directory_import import (
     KEPT_ERRORS,
     WRITE_BATCH,
     DirectoryFileError,
+    ImportPlan,
+    ImportResult,
     apply_directory_file,
     apply_directory_import,
     check_directory_file,
     create_directory_import,
+    purge_stale_directory_files,
+    writing,
 )
 from staffroom.organisation.tests.factories import JobFamilyFactory, UnitFactory
+
+T = TypeVar("T")
 
 COLUMNS = [
     "employee_id",
@@ -562,10 +574,14 @@ def test_applying_a_checked_upload_applies_it_once(units, administrator):
     assert applied.status == DirectoryImport.Status.APPLIED
     assert applied.applied_at is not None
     assert applied.created_count == 1
+    assert applied.applied_by == administrator
     assert not applied.file  # the copy of the HR export is not kept once applied
     assert Person.objects.filter(employee_id="H00001", from_directory=True).exists()
-    with pytest.raises(ValidationError, match="already been applied"):
-        apply_directory_import(directory_import=record, actor=administrator)
+    with pytest.raises(ValidationError, match="This file was already applied on"):
+        apply_directory_import(directory_import=record, actor=PersonFactory())
+    record.refresh_from_db()
+    assert record.applied_by == administrator
+    assert Person.objects.filter(employee_id="H00001").count() == 1
 
 
 def test_an_upload_checked_before_a_newer_one_was_applied_cannot_be_applied(units, administrator):
@@ -629,6 +645,38 @@ def test_the_command_imports_a_file_and_prints_a_summary(units, csv_file):
     assert len(directory_people()) == 2
 
 
+def test_the_command_keeps_a_record_of_each_real_run_but_not_of_a_dry_run(units, csv_file):
+    path = csv_file([row(1), row(2)])
+    call_command("import_directory", path, "--dry-run", stdout=io.StringIO())
+    assert not DirectoryImport.objects.exists()
+
+    call_command("import_directory", path, stdout=io.StringIO())
+
+    record = DirectoryImport.objects.get()
+    assert record.status == DirectoryImport.Status.APPLIED
+    assert record.file_name == "directory.csv"
+    assert record.uploaded_by is None
+    assert record.applied_by is None
+    assert record.applied_at is not None
+    assert (record.row_count, record.created_count) == (2, 2)
+    assert not record.file
+
+
+def test_the_command_records_a_rejected_run_with_its_errors(units, csv_file):
+    with pytest.raises(CommandError):
+        call_command(
+            "import_directory",
+            csv_file([row(1, unit="mars")]),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    record = DirectoryImport.objects.get()
+    assert record.status == DirectoryImport.Status.REJECTED
+    assert record.uploaded_by is None
+    assert "mars" in record.errors[0]["message"]
+
+
 def test_the_command_dry_run_lists_changes_and_writes_nothing(units, csv_file):
     call_command("import_directory", csv_file([row(1), row(2)]), stdout=io.StringIO())
     out = io.StringIO()
@@ -674,3 +722,242 @@ def test_the_command_prints_each_error_and_fails_without_changing_anything(units
 def test_the_command_explains_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Can't read"):
         call_command("import_directory", str(tmp_path / "nope.csv"))
+
+
+# --- Two imports at once ----------------------------------------------------------------------
+
+
+def in_thread(function: Callable[[], T]) -> T:
+    """Run `function` in a thread of its own, with its own database connection, as a second
+    web worker or the command would; return what it returned or raise what it raised."""
+    outcome: list[T | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    (result,) = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+@pytest.fixture
+def file_database(units, tmp_path: Path) -> Iterator[None]:
+    """On SQLite, new connections open a copy of the test database in a file, like the real
+    one: the in-memory test database shares one cache between connections, where a second
+    writer fails at once ("database table is locked") instead of waiting for the first."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    copy = sqlite3.connect(tmp_path / "staffroom.sqlite3")
+    connection.connection.backup(copy)
+    copy.close()
+    settings_dict = connection.settings_dict  # shared with the connections threads open
+    in_memory = settings_dict["NAME"]
+    settings_dict["NAME"] = str(tmp_path / "staffroom.sqlite3")
+    try:
+        yield
+    finally:
+        settings_dict["NAME"] = in_memory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_applied_at_once_are_applied_one_after_the_other(file_database, monkeypatch):
+    """Both files create the same new people. Each import plans only once the other has
+    committed, so nobody is created twice and neither import fails."""
+    files = [
+        make_csv([row(1), row(2), row(3, job_title="Porter")]),
+        make_csv([row(1), row(2), row(3, job_title="Charge Nurse")]),
+    ]
+    # Hold each import just after it has planned, until the other one has planned too (or a
+    # second has passed): without a lock both plan from the same empty directory.
+    planned = threading.Barrier(2, timeout=1)
+    check = check_directory_file
+
+    def check_then_wait(**kwargs: Any) -> ImportPlan:
+        plan = check(**kwargs)
+        # Broken after a second when the other import is waiting for the lock: the fix.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            planned.wait()
+        return plan
+
+    monkeypatch.setattr(writing, "check_directory_file", check_then_wait)
+    results: list[ImportResult | Exception] = []
+
+    def apply(data: bytes) -> None:
+        try:
+            results.append(apply_directory_file(data=data, full_snapshot=True, actor=None))
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply, args=(data,)) for data in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    imported = [r for r in results if isinstance(r, ImportResult)]
+    assert sorted((r.created, r.changed, r.unchanged) for r in imported) == [
+        (0, 1, 2),  # the second planned from the first one's result: only the job title
+        (3, 0, 0),
+    ]
+    employee_ids = in_thread(
+        lambda: list(
+            Person.objects.filter(from_directory=True)
+            .order_by("employee_id")
+            .values_list("employee_id", flat=True)
+        )
+    )
+    assert employee_ids == ["H00001", "H00002", "H00003"]
+
+
+def test_the_lock_key_is_a_fixed_64_bit_number_derived_from_the_name():
+    digest = hashlib.sha256(b"staffroom.directory_import").digest()
+    assert int.from_bytes(digest[:8], "big", signed=True) == writing.LOCK_KEY
+    assert -(2**63) <= writing.LOCK_KEY < 2**63
+
+
+# --- Not marking yourself as having left ------------------------------------------------------
+
+
+@pytest.fixture
+def directory_administrator(units):
+    """An administrator who came from the HR directory, as most do."""
+    apply_directory_file(data=make_csv([row(1), row(2)]), full_snapshot=True, actor=None)
+    admin = Person.objects.get(employee_id="H00002")
+    RoleGrant.objects.create(person=admin, role=Role.ADMINISTRATOR)
+    return admin
+
+
+def test_a_full_file_that_would_mark_the_administrator_as_left_is_refused(
+    directory_administrator,
+):
+    data = make_csv([row(1), row(3)])
+
+    with pytest.raises(DirectoryFileError) as refused:
+        apply_directory_file(data=data, full_snapshot=True, actor=directory_administrator)
+
+    (error,) = refused.value.plan.errors
+    assert (error.line, error.employee_id) == (1, "H00002")
+    assert error.message.startswith(
+        "You are not in this file: applying it would mark you as having left. Add yourself "
+        "or untick"
+    )
+    assert not Person.objects.filter(employee_id="H00003").exists()
+    assert Person.objects.get(employee_id="H00002").is_active
+    # Checked on upload too, so the administrator sees it before pressing Apply.
+    record = create_directory_import(
+        file_name="a.csv", data=data, full_snapshot=True, uploaded_by=directory_administrator
+    )
+    assert record.status == DirectoryImport.Status.REJECTED
+    assert record.created_count == 0
+    assert "You are not in this file" in record.errors[0]["message"]
+
+
+def test_the_same_file_is_fine_as_a_partial_file_or_from_someone_else(directory_administrator):
+    data = make_csv([row(1), row(3)])
+
+    partial = apply_directory_file(data=data, full_snapshot=False, actor=directory_administrator)
+    full = apply_directory_file(data=data, full_snapshot=True, actor=None)
+
+    assert (partial.created, full.deactivated) == (1, 1)
+
+
+def test_a_local_administrator_missing_from_the_file_is_not_refused(units, administrator):
+    result = apply_directory_file(data=make_csv([row(1)]), full_snapshot=True, actor=administrator)
+
+    assert result.created == 1
+
+
+# --- Deleting files never applied -------------------------------------------------------------
+
+
+def test_stored_files_never_applied_are_deleted_after_the_given_days(
+    units, administrator, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        stale = create_directory_import(
+            file_name="old.csv",
+            data=make_csv([row(1)]),
+            full_snapshot=True,
+            uploaded_by=administrator,
+        )
+        applied = create_directory_import(
+            file_name="done.csv",
+            data=make_csv([row(1)]),
+            full_snapshot=True,
+            uploaded_by=administrator,
+        )
+        apply_directory_import(directory_import=applied, actor=administrator)
+    with time_machine.travel(start + timedelta(days=6), tick=False):
+        recent = create_directory_import(
+            file_name="new.csv",
+            data=make_csv([row(2)]),
+            full_snapshot=True,
+            uploaded_by=administrator,
+        )
+    stored_name = stale.file.name
+    storage = stale.file.storage
+
+    with (
+        time_machine.travel(start + timedelta(days=7, minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        deleted = purge_stale_directory_files(older_than_days=7)
+
+    assert deleted == 1
+    assert not storage.exists(stored_name)
+    stale.refresh_from_db()
+    assert stale.status == DirectoryImport.Status.EXPIRED
+    assert not stale.file
+    assert stale.file_deleted_at == start + timedelta(days=7, minutes=1)
+    recent.refresh_from_db()
+    assert recent.status == DirectoryImport.Status.PREVIEWED
+    assert recent.file
+    with pytest.raises(ValidationError, match="was deleted because it was not applied"):
+        apply_directory_import(directory_import=stale, actor=administrator)
+    assert purge_stale_directory_files(older_than_days=7) == 0
+
+
+def test_the_purge_command_uses_the_setting_or_days(units, administrator, settings):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        record = create_directory_import(
+            file_name="old.csv",
+            data=make_csv([row(1)]),
+            full_snapshot=True,
+            uploaded_by=administrator,
+        )
+    out = io.StringIO()
+
+    with time_machine.travel(start + timedelta(days=3), tick=False):
+        call_command("purge_directory_imports", stdout=out)  # default: 7 days
+        settings.DIRECTORY_IMPORT_KEEP_DAYS = 5
+        call_command("purge_directory_imports", stdout=out)
+        record.refresh_from_db()
+        assert record.status == DirectoryImport.Status.PREVIEWED
+        call_command("purge_directory_imports", "--days", "2", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "Deleted 0 directory files not applied within 7 days.",
+        "Deleted 0 directory files not applied within 5 days.",
+        "Deleted 1 directory file not applied within 2 days.",
+    ]
+    record.refresh_from_db()
+    assert record.status == DirectoryImport.Status.EXPIRED
+    with pytest.raises(CommandError, match="0 or more"):
+        call_command("purge_directory_imports", "--days", "-1")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+import io
+from datetime import timedelta
 
-from staffroom.accounts.models import Person
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from staffroom.accounts.models import Person, Role, RoleGrant
 from staffroom.accounts.tests.factories import PersonFactory
 from staffroom.organisation.models import DirectoryImport
 from staffroom.organisation.services.directory_import import (
     apply_directory_file,
+    apply_directory_import,
     create_directory_import,
 )
 from staffroom.organisation.tests.factories import JobFamilyFactory, UnitFactory
@@ -116,28 +123,55 @@ def test_a_file_with_a_bad_row_shows_every_error_and_nothing_is_changed(
     assert not Person.objects.filter(from_directory=True).exists()
 
 
+def test_an_empty_file_is_a_form_error_and_nothing_is_kept(client, administrator, units):
+    client.force_login(administrator)
+
+    response = upload(client, b"", name="empty.csv")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file is empty." in page
+    assert 'href="#id_file"' in page  # the error summary links to the field
+    assert 'aria-invalid="true"' in page
+    assert not DirectoryImport.objects.exists()
+
+
 @pytest.mark.parametrize(
     "case",
     [
-        ("empty.csv", b"", "The file is empty."),
-        ("staff.xlsx", b"PK\x03\x04rest-of-a-workbook", "spreadsheet workbook"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a CSV file."),
+        ("staff.xlsx", b"PK\x03\x04rest-of-a-workbook", "This is a spreadsheet workbook"),
+        ("staff.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "This is a spreadsheet workbook"),
+        (
+            "staff.csv",
+            "employee_id,first_name,last_name\r\nH1,Ana,García\r\n".encode("utf-16"),
+            "it looks like utf_16",
+        ),
+        (
+            "staff.txt",
+            b"employee_id,first_name,last_name\r\nH1,Ana,Garcia\r\n".decode().encode("utf-16-le"),
+            "it looks like utf_16_le",
+        ),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "The file is not UTF-8 text"),
     ],
 )
-def test_a_file_that_is_not_a_csv_is_a_form_error_and_nothing_is_kept(
+def test_a_file_that_is_not_csv_text_is_refused_by_the_check_with_its_advice(
     client, administrator, units, case
 ):
+    """The form checks only that there is a file; what is in it is judged in one place, the
+    import service, whose messages say how to fix it (as the command's do)."""
     name, data, message = case
     client.force_login(administrator)
 
     response = upload(client, data, name=name)
 
-    assert response.status_code == 400
-    page = response.content.decode()
+    record = DirectoryImport.objects.get()
+    assert response["Location"] == reverse("organisation:import_detail", args=[record.pk])
+    assert record.status == DirectoryImport.Status.REJECTED
+    assert not record.file
+    page = client.get(response["Location"]).content.decode()
     assert message in page
-    assert 'href="#id_file"' in page  # the error summary links to the field
-    assert 'aria-invalid="true"' in page
-    assert not DirectoryImport.objects.exists()
+    assert "Save" in page  # …as “CSV UTF-8” and upload it again
+    assert "This is not a CSV file" not in page
 
 
 def test_a_file_over_the_size_limit_is_refused(client, administrator, units, settings):
@@ -208,3 +242,117 @@ def test_an_unknown_import_is_404(client, administrator):
     client.force_login(administrator)
 
     assert client.get(reverse("organisation:import_detail", args=[999])).status_code == 404
+
+
+def test_the_apply_form_asks_the_browser_to_submit_it_once(client, administrator, units):
+    record = create_directory_import(
+        file_name="a.csv", data=make_csv([row(1)]), full_snapshot=True, uploaded_by=administrator
+    )
+    client.force_login(administrator)
+
+    page = client.get(reverse("organisation:import_detail", args=[record.pk])).content.decode()
+
+    assert 'class="card" data-submit-once>' in page
+
+
+def test_a_second_apply_of_the_same_file_changes_nothing_and_says_when_it_was_applied(
+    client, administrator, units
+):
+    client.force_login(administrator)
+    upload(client, make_csv([row(1), row(2)]))
+    record = DirectoryImport.objects.get()
+    url = reverse("organisation:import_apply", args=[record.pk])
+    client.post(url, follow=True)
+    record.refresh_from_db()
+    applied = (record.applied_at, record.applied_by, record.created_count, record.updated_at)
+
+    response = client.post(url, follow=True)
+
+    page = response.content.decode()
+    assert "This file was already applied on" in page
+    assert "so nothing was changed" in page
+    assert "The staff directory is updated" not in page
+    record.refresh_from_db()
+    assert (record.applied_at, record.applied_by, record.created_count, record.updated_at) == (
+        applied
+    )
+    assert Person.objects.filter(from_directory=True).count() == 2
+
+
+def test_who_applied_an_import_is_shown_on_its_page_and_in_the_history(
+    client, administrator, units
+):
+    record = create_directory_import(
+        file_name="a.csv",
+        data=make_csv([row(1)]),
+        full_snapshot=True,
+        uploaded_by=PersonFactory(first_name="Uma", last_name="Uploader"),
+    )
+    other = PersonFactory(first_name="Ada", last_name="Applier")
+    apply_directory_import(directory_import=record, actor=other)
+    client.force_login(administrator)
+
+    detail = client.get(reverse("organisation:import_detail", args=[record.pk])).content.decode()
+    history = client.get(reverse("organisation:import_list")).content.decode()
+
+    assert "Uploaded on" in detail
+    assert "by Uma Uploader." in detail
+    assert "Applied by Ada Applier on" in detail
+    assert "Uma Uploader" in history
+    assert "Applied by Ada Applier on" in history
+
+
+def test_an_import_by_the_command_is_in_the_history(client, administrator, units, tmp_path):
+    path = tmp_path / "nightly-export.csv"
+    path.write_bytes(make_csv([row(1)]))
+    call_command("import_directory", str(path), stdout=io.StringIO())
+    record = DirectoryImport.objects.get()
+    client.force_login(administrator)
+
+    history = client.get(reverse("organisation:import_list")).content.decode()
+    detail = client.get(reverse("organisation:import_detail", args=[record.pk])).content.decode()
+
+    assert "nightly-export.csv" in history
+    assert "the import_directory command" in history
+    assert "Applied by the import_directory command on" in history
+    assert "by the import_directory command." in detail
+    assert "Applied by the import_directory command on" in detail
+
+
+def test_an_import_whose_file_was_deleted_says_so_and_cannot_be_applied(
+    client, administrator, units
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        record = create_directory_import(
+            file_name="a.csv",
+            data=make_csv([row(1)]),
+            full_snapshot=True,
+            uploaded_by=administrator,
+        )
+    with time_machine.travel(start + timedelta(days=8), tick=False):
+        call_command("purge_directory_imports", stdout=io.StringIO())
+    client.force_login(administrator)
+
+    page = client.get(reverse("organisation:import_detail", args=[record.pk])).content.decode()
+    response = client.post(reverse("organisation:import_apply", args=[record.pk]), follow=True)
+
+    assert "its stored copy was deleted on" in page
+    assert "It can't be applied" in page
+    assert "Apply these changes" not in page
+    assert "was deleted because it was not applied in time" in response.content.decode()
+    assert not Person.objects.filter(employee_id="H00001").exists()
+
+
+def test_an_administrator_missing_from_a_full_file_sees_why_it_is_refused(client, units):
+    apply_directory_file(data=make_csv([row(1), row(2)]), full_snapshot=True, actor=None)
+    me = Person.objects.get(employee_id="H00002")
+    RoleGrant.objects.create(person=me, role=Role.ADMINISTRATOR)
+    client.force_login(me)
+
+    response = upload(client, make_csv([row(1)]))
+    page = client.get(response["Location"]).content.decode()
+
+    assert "You are not in this file: applying it would mark you as having left." in page
+    assert "Apply these changes" not in page
+    assert DirectoryImport.objects.get().status == DirectoryImport.Status.REJECTED

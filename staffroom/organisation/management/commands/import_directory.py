@@ -1,7 +1,8 @@
 """`manage.py import_directory PATH [--dry-run] [--partial]`: the HR directory from the shell.
 
 For scheduled imports (cron, a systemd timer) of the file the HR system exports. The rules are
-the same as the upload page's; see docs/directory-import.md.
+the same as the upload page's; see docs/directory-import.md. A real run (not --dry-run) is kept
+in the upload page's history, "by the import_directory command".
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from django.utils.translation import gettext as _
 from staffroom.organisation.services.directory_import import (
     DirectoryFileError,
     ImportPlan,
-    apply_directory_file,
     check_directory_file,
+    import_directory_file,
 )
 
 # In a dry run, how many of each kind of change to list before "and N more".
@@ -71,7 +72,9 @@ class Command(BaseCommand):
             return
 
         try:
-            result = apply_directory_file(data=data, full_snapshot=full_snapshot, actor=None)
+            record = import_directory_file(
+                file_name=path.name, data=data, full_snapshot=full_snapshot
+            )
         except DirectoryFileError as exc:
             self._fail_on_errors(exc.plan)
             raise  # not reached: a rejected file always has errors
@@ -82,11 +85,11 @@ class Command(BaseCommand):
                     "changed, %(deactivated)d deactivated, %(unchanged)d unchanged."
                 )
                 % {
-                    "seconds": result.duration_ms / 1000,
-                    "created": result.created,
-                    "changed": result.changed,
-                    "deactivated": result.deactivated,
-                    "unchanged": result.unchanged,
+                    "seconds": record.duration_ms / 1000,
+                    "created": record.created_count,
+                    "changed": record.changed_count,
+                    "deactivated": record.deactivated_count,
+                    "unchanged": record.unchanged_count,
                 }
             )
         )

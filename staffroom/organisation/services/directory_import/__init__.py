@@ -3,8 +3,10 @@
 Two steps, so an administrator sees what a file would do before anything happens:
 `check_directory_file` parses, validates and compares the file with the database without
 writing; `apply_directory_file` checks again inside one transaction and then writes all of it
-or nothing. `create_directory_import` and `apply_directory_import` wrap them for the upload
-pages and keep a DirectoryImport record of each file.
+or nothing, one import at a time. `create_directory_import` and `apply_directory_import` wrap
+them for the upload pages, and `import_directory_file` for the command, keeping a
+DirectoryImport record of each file; `purge_stale_directory_files` deletes the stored copies of
+files that were never applied.
 
 Built for a whole health system in one file (80,000 rows): existing people are read in one
 query into tuples, rows are validated in memory, and the writes are bulk statements that touch
@@ -43,6 +45,8 @@ from staffroom.organisation.services.directory_import.writing import (
     apply_directory_file,
     apply_directory_import,
     create_directory_import,
+    import_directory_file,
+    purge_stale_directory_files,
 )
 
 __all__ = [
@@ -67,4 +71,6 @@ __all__ = [
     "apply_directory_import",
     "check_directory_file",
     "create_directory_import",
+    "import_directory_file",
+    "purge_stale_directory_files",
 ]

@@ -353,11 +353,14 @@ def _compare(
 # --- The services -----------------------------------------------------------------------------
 
 
-def check_directory_file(*, data: bytes, full_snapshot: bool) -> ImportPlan:
+def check_directory_file(
+    *, data: bytes, full_snapshot: bool, actor: Person | None = None
+) -> ImportPlan:
     """Validate a directory CSV and work out what it would change. Writes nothing.
 
     `full_snapshot` means the file lists every current employee, so directory people missing
-    from it are planned for deactivation.
+    from it are planned for deactivation. `actor` is the administrator checking or applying
+    it (None from the command line): a file that would mark them as having left is refused.
     """
     plan = ImportPlan(full_snapshot=full_snapshot)
     text, problem = decode_file(data)
@@ -400,4 +403,21 @@ def check_directory_file(*, data: bytes, full_snapshot: bool) -> ImportPlan:
         plan.errors.sort(key=lambda e: e.line)
         return plan
     _compare(rows, set(columns), plan, snapshot, today)
+    if actor is not None and actor.pk in plan.deactivate_ids:
+        # Signing themselves out for good is never what the administrator meant; refuse the
+        # file as a whole, with nothing planned, as for any other problem.
+        return ImportPlan(
+            full_snapshot=full_snapshot,
+            row_count=plan.row_count,
+            errors=[
+                RowError(
+                    1,
+                    actor.employee_id or "",
+                    _(
+                        "You are not in this file: applying it would mark you as having left. "
+                        "Add yourself or untick “This file lists everyone”."
+                    ),
+                )
+            ],
+        )
     return plan

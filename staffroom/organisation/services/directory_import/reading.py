@@ -73,9 +73,33 @@ StrOrPromise = str | Promise
 # --- Reading the file -------------------------------------------------------------------------
 
 
+# How workbooks start: .xlsx and .ods are ZIP archives; an old .xls is an OLE2 compound file.
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _not_utf8(data: bytes, line: int) -> RowError:
+    guess = charset_normalizer.from_bytes(data[:200_000]).best()
+    encoding = guess.encoding if guess is not None else None
+    if encoding and encoding not in {"utf_8", "ascii"}:
+        message = _(
+            "The file is not UTF-8 text (it looks like %(encoding)s; the first unreadable "
+            "character is on line %(line)d). Save it as “CSV UTF-8” and upload it again."
+        ) % {"encoding": encoding, "line": line}
+    else:
+        message = _(
+            "The file is not UTF-8 text (the first unreadable character is on line "
+            "%(line)d). Save it as “CSV UTF-8” and upload it again."
+        ) % {"line": line}
+    return RowError(line, "", message)
+
+
 def decode_file(data: bytes) -> tuple[str | None, RowError | None]:
-    """The file as text, or the reason it is not UTF-8 CSV text."""
-    if data.startswith(b"PK\x03\x04"):
+    """The file as text, or the reason it is not UTF-8 CSV text.
+
+    The only place the content of a file is judged: the upload form checks just that there
+    is a file of an acceptable size, so the web and the command give the same advice.
+    """
+    if data.startswith(_WORKBOOK_SIGNATURES):
         return None, RowError(
             1,
             "",
@@ -87,22 +111,13 @@ def decode_file(data: bytes) -> tuple[str | None, RowError | None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        guess = charset_normalizer.from_bytes(data[:200_000]).best()
-        encoding = guess.encoding if guess is not None else None
-        if encoding and encoding not in {"utf_8", "ascii"}:
-            message = _(
-                "The file is not UTF-8 text (it looks like %(encoding)s; the first unreadable "
-                "character is on line %(line)d). Save it as “CSV UTF-8” and upload it again."
-            ) % {"encoding": encoding, "line": line}
-        else:
-            message = _(
-                "The file is not UTF-8 text (the first unreadable character is on line "
-                "%(line)d). Save it as “CSV UTF-8” and upload it again."
-            ) % {"line": line}
-        return None, RowError(line, "", message)
+        return None, _not_utf8(data, data.count(b"\n", 0, exc.start) + 1)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
+        if data.count(b"\x00") * 3 > len(data):
+            # Plain-English UTF-16 without a byte-order mark is valid UTF-8 with a zero byte
+            # after (or before) every letter: say which encoding it is, not just "binary".
+            return None, _not_utf8(data, line)
         return None, RowError(
             line,
             "",

@@ -9,14 +9,16 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
@@ -39,6 +41,29 @@ ID_BATCH = 500
 # What a DirectoryImport record keeps: enough to act on, small enough to show on one page.
 KEPT_ERRORS = 500
 PREVIEW_SAMPLE = 50
+# The key of the PostgreSQL advisory lock that lets one import apply at a time: the first 8
+# bytes of SHA-256("staffroom.directory_import") as a signed 64-bit integer, fixed so that every
+# process (web workers, the command) takes the same lock.
+LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"staffroom.directory_import").digest()[:8], "big", signed=True
+)
+
+
+def _lock_directory_imports() -> None:
+    """Wait until no other import is being applied; held until the transaction ends.
+
+    Must be called inside transaction.atomic(), before the plan is made, so that a second
+    import plans from what the first one wrote (its duplicate creates become no-ops instead of
+    IntegrityErrors, and it doesn't overwrite the first one's updates with stale values).
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do here, because the
+    settings open every transaction with BEGIN IMMEDIATE, which takes the database's write lock
+    at the start of the outermost atomic block: the check and the writes of apply_directory_file
+    run inside that same block, so a second import waits at its BEGIN until the first commits.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
 # --- The services -----------------------------------------------------------------------------
@@ -49,10 +74,13 @@ def apply_directory_file(*, data: bytes, full_snapshot: bool, actor: Person | No
 
     `actor` is the administrator applying it, or None from the command line. Raises
     DirectoryFileError (a ValidationError) with every row error when the file has problems.
+    Imports are applied one at a time: a second one waits, then plans from the first's result.
     """
     started = time.monotonic()
     with transaction.atomic():
-        plan = check_directory_file(data=data, full_snapshot=full_snapshot)
+        _lock_directory_imports()
+        # Planned inside the lock and the same transaction as the writes, never before them.
+        plan = check_directory_file(data=data, full_snapshot=full_snapshot, actor=actor)
         if plan.errors:
             raise DirectoryFileError(plan)
         _write(plan)
@@ -191,7 +219,7 @@ def create_directory_import(
     applied; a rejected file keeps just its errors.
     """
     started = time.monotonic()
-    plan = check_directory_file(data=data, full_snapshot=full_snapshot)
+    plan = check_directory_file(data=data, full_snapshot=full_snapshot, actor=uploaded_by)
     record = DirectoryImport(
         uploaded_by=uploaded_by,
         file_name=file_name[:255],
@@ -214,16 +242,33 @@ def create_directory_import(
 def apply_directory_import(*, directory_import: DirectoryImport, actor: Person) -> DirectoryImport:
     """Apply a checked upload: the same bytes that were previewed, checked again.
 
-    Raises ValidationError when it can't be applied (already applied, rejected, superseded
-    by a newer import, or the stored file changed); raises DirectoryFileError, after
-    recording the errors on the import, when the file no longer passes the check.
+    Raises ValidationError when it can't be applied (already applied, rejected, expired,
+    superseded by a newer import, or the stored file changed), changing nothing; raises
+    DirectoryFileError, after recording the errors on the import, when the file no longer
+    passes the check.
     """
     rejected: DirectoryFileError | None = None
     with transaction.atomic():
         # Locks the record: a double-clicked "Apply" waits here, then sees it was applied.
         record = DirectoryImport.objects.select_for_update().get(pk=directory_import.pk)
+        # And one import at a time, so the "newer file applied" check below sees any import
+        # (another record, or the command) that was being applied while this one waited.
+        _lock_directory_imports()
         if record.status == DirectoryImport.Status.APPLIED:
-            raise ValidationError(_("This file has already been applied."), code="applied")
+            when = timezone.localtime(record.applied_at or record.updated_at)
+            raise ValidationError(
+                _("This file was already applied on %(when)s, so nothing was changed.")
+                % {"when": date_format(when, "DATETIME_FORMAT")},
+                code="applied",
+            )
+        if record.status == DirectoryImport.Status.EXPIRED:
+            raise ValidationError(
+                _(
+                    "The stored copy of this file was deleted because it was not applied in "
+                    "time. Upload the file again."
+                ),
+                code="expired",
+            )
         if record.status != DirectoryImport.Status.PREVIEWED or not record.file:
             raise ValidationError(
                 _("This file was rejected. Correct it and upload it again."), code="rejected"
@@ -257,6 +302,7 @@ def apply_directory_import(*, directory_import: DirectoryImport, actor: Person) 
         else:
             record.status = DirectoryImport.Status.APPLIED
             record.applied_at = timezone.now()
+            record.applied_by = actor
             record.row_count = result.row_count
             record.created_count = result.created
             record.changed_count = result.changed
@@ -273,3 +319,71 @@ def apply_directory_import(*, directory_import: DirectoryImport, actor: Person) 
     if rejected is not None:
         raise rejected
     return record
+
+
+def import_directory_file(*, file_name: str, data: bytes, full_snapshot: bool) -> DirectoryImport:
+    """Check and apply a file in one go, for the import_directory command, and keep a record
+    of it (no uploader, no applier) so the upload page's history shows scheduled imports too.
+
+    Raises DirectoryFileError, after recording the file as rejected, when it has problems.
+    """
+    started = time.monotonic()
+    record = DirectoryImport(
+        uploaded_by=None,
+        file_name=file_name[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        full_snapshot=full_snapshot,
+    )
+    try:
+        # The record is written in the same transaction as the people: both or neither.
+        with transaction.atomic():
+            result = apply_directory_file(data=data, full_snapshot=full_snapshot, actor=None)
+            record.status = DirectoryImport.Status.APPLIED
+            record.applied_at = timezone.now()
+            record.row_count = result.row_count
+            record.created_count = result.created
+            record.changed_count = result.changed
+            record.deactivated_count = result.deactivated
+            record.unchanged_count = result.unchanged
+            record.duration_ms = result.duration_ms
+            record.save()
+    except DirectoryFileError as exc:
+        _record_plan(record, exc.plan)
+        record.status = DirectoryImport.Status.REJECTED
+        record.duration_ms = round((time.monotonic() - started) * 1000)
+        record.save()
+        raise
+    return record
+
+
+def purge_stale_directory_files(*, older_than_days: int) -> int:
+    """Delete the stored copies of files checked more than `older_than_days` days ago and never
+    applied, and mark those imports as expired (they can no longer be applied). Returns how
+    many files were deleted.
+
+    A checked file holds everyone's names and emails; it is kept only so that it can be
+    applied, and an administrator who walked away should not leave it on disk for ever.
+    """
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    with transaction.atomic():
+        # Row locks: an "Apply" of one of these waits, then finds it expired (and vice versa).
+        stale = list(
+            DirectoryImport.objects.select_for_update()
+            .exclude(status=DirectoryImport.Status.APPLIED)
+            .exclude(file="")
+            .filter(created_at__lt=cutoff)
+        )
+        now = timezone.now()
+        for record in stale:
+            stored_name = record.file.name
+            record.file = ""
+            record.file_deleted_at = now
+            if record.status == DirectoryImport.Status.PREVIEWED:
+                record.status = DirectoryImport.Status.EXPIRED
+            record.save(update_fields=["file", "file_deleted_at", "status", "updated_at"])
+            transaction.on_commit(partial(record.file.storage.delete, stored_name))
+    if stale:
+        logger.info(
+            "Deleted %d directory files never applied after %d days", len(stale), older_than_days
+        )
+    return len(stale)
