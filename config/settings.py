@@ -203,8 +203,12 @@ AXES_LOCKOUT_CALLABLE = "staffroom.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "staffroom.accounts.backends.lockout_username"
 AXES_VERBOSE = False
+# Trust X-Forwarded-For only behind a declared number of proxies; otherwise anyone could
+# write the address recorded against their failed sign-ins.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Sign people out after a period without activity; shared ward computers sooner.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)

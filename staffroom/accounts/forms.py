@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
     UsernameField,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.accounts.models import Person, normalise_username
@@ -47,6 +49,26 @@ class SetOrResetPasswordForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[Person]:
         yield from Person.objects.filter(email__iexact=email, is_active=True, is_demo=False)
+
+    def send_mail(  # noqa: PLR0917  # Django calls it with this positional signature
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # In the recipient's language, not the language of whoever asked for the link.
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 def _clean_username(form: forms.ModelForm[Person]) -> str:

@@ -362,3 +362,12 @@ def test_reset_links_use_the_configured_public_address_not_the_host_header(
     assert body is not None
     assert "https://staffroom.hospital.example/account/password/reset/" in body.get_content()
     assert "evil.example" not in body.get_content()
+
+
+def test_a_reset_email_is_written_in_the_recipients_language(
+    client: Client, smtp_server: ReceivedMail
+) -> None:
+    rosa = PersonFactory(preferred_language="es")
+    client.post(reverse("accounts:password_reset"), {"email": rosa.email})
+    message = smtp_server.last()
+    assert "contraseña" in message["Subject"].lower()
