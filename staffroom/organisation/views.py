@@ -23,7 +23,7 @@ def _render_list(
     """Render the whole page, or only the next rows for htmx's "Show more"."""
     if request.htmx and request.GET.get("cursor"):
         # Focus the first new person, so keyboard users continue where the list grew.
-        return render(request, f"{template}#people-rows", {**context, "focus_first": True})
+        return render(request, "components/people_rows.html", {**context, "focus_first": True})
     return render(request, template, context)
 
 
