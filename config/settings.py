@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "staffroom.core",
     "staffroom.organisation",
     "staffroom.accounts",
+    "staffroom.discussion",
+    "staffroom.strategy",
+    "staffroom.channels",
+    "staffroom.notifications",
+    "staffroom.search",
     "staffroom.demo",
 ]
 
@@ -185,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "channels:feed"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 3)
 
@@ -301,6 +306,15 @@ DIRECTORY_IMPORT_MAX_BYTES = env.int("DIRECTORY_IMPORT_MAX_MB", default=100) * 1
 # Checked directory files hold everyone's personal data: delete those never applied after
 # this many days (`manage.py purge_directory_imports`, run daily from cron).
 DIRECTORY_IMPORT_KEEP_DAYS = env.int("DIRECTORY_IMPORT_KEEP_DAYS", default=7)
+# Photos and files attached to posts, comments and initiatives (checked in core/uploads.py).
+POST_IMAGE_MAX_MB = env.int("POST_IMAGE_MAX_MB", default=15)
+POST_ATTACHMENT_MAX_MB = env.int("POST_ATTACHMENT_MAX_MB", default=25)
+# Width x height of the largest picture decoded: a small file can claim a huge picture.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+
+# Results by group (initiative answers by department or job family) hide any group with fewer
+# answers than this, so nobody's answer can be picked out.
+RESULTS_MIN_GROUP_SIZE = env.int("RESULTS_MIN_GROUP_SIZE", default=5)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -3,6 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("staffroom.core.urls")),
+    path("", include("staffroom.channels.urls")),
+    path("", include("staffroom.strategy.urls")),
+    path("", include("staffroom.discussion.urls")),
+    path("", include("staffroom.search.urls")),
+    path("", include("staffroom.notifications.urls")),
     path("", include("staffroom.organisation.urls")),
     path("account/", include("staffroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
