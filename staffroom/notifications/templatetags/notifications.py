@@ -1,0 +1,32 @@
+"""{% unread_notifications as count %} for the header: one bounded, indexed query per page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from staffroom.notifications.queries import UNREAD_SHOWN_UP_TO, unread_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: Any) -> str:
+    """The signed-in person's unread count as shown: "", "3" or "99+". Memoised per request."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return ""
+    shown: str | None = getattr(request, "_unread_notifications", None)
+    if shown is None:
+        count = unread_count(user)  # type: ignore[arg-type]  # signed in: a Person
+        shown = (
+            ""
+            if not count
+            else f"{UNREAD_SHOWN_UP_TO}+"
+            if count > UNREAD_SHOWN_UP_TO
+            else str(count)
+        )
+        request._unread_notifications = shown
+    return shown
