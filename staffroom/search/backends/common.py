@@ -1,0 +1,92 @@
+"""SQL both engines share: how each source row becomes a search document.
+
+Column lists are the same in the triggers and in a rebuild, so a rebuilt index is exactly
+what the triggers would have made.
+"""
+
+# SQL here is assembled from this module's constants only; user input
+# reaches the database as bound parameters
+
+from __future__ import annotations
+
+DOCUMENT_COLUMNS = (
+    "kind, source_id, post_id, initiative_id, channel_id, dated_at, title, summary, body"
+)
+
+# On a second write for the same source (a trigger firing for a row already indexed, e.g.
+# after a rebuild), the row is updated in place and keeps its id.
+UPSERT = """
+ON CONFLICT (kind, source_id) DO UPDATE SET
+    post_id = excluded.post_id,
+    initiative_id = excluded.initiative_id,
+    channel_id = excluded.channel_id,
+    dated_at = excluded.dated_at,
+    title = excluded.title,
+    summary = excluded.summary,
+    body = excluded.body
+"""
+
+# Values for one row of each source table, with NEW.<column> as the source row (triggers).
+POST_VALUES = (
+    "'post', NEW.id, NEW.id, NULL, NEW.channel_id, NEW.published_at, "
+    "NEW.title, NEW.summary, NEW.body"
+)
+INITIATIVE_VALUES = (
+    "'initiative', NEW.id, NULL, NEW.id, NULL, NEW.created_at, "
+    "NEW.title, trim(NEW.summary || ' ' || NEW.goal), NEW.body"
+)
+# A comment belongs to whatever owns its thread: a post (then also its channel) or an
+# initiative. Comments whose thread belongs to neither are stored but never shown.
+COMMENT_VALUES = (
+    "'comment', NEW.id, "
+    "(SELECT p.id FROM staffchannels_post p WHERE p.thread_id = NEW.thread_id), "
+    "(SELECT i.id FROM strategy_initiative i WHERE i.thread_id = NEW.thread_id), "
+    "(SELECT p.channel_id FROM staffchannels_post p WHERE p.thread_id = NEW.thread_id), "
+    "NEW.created_at, '', '', NEW.body"
+)
+
+# Documents for every row of a source table (or of a trigger's transition table): `{rows}`
+# is the table the rows come from.
+POSTS_SELECT = """
+    SELECT 'post', p.id, p.id, NULL, p.channel_id, p.published_at, p.title, p.summary, p.body
+    FROM {rows} p"""
+INITIATIVES_SELECT = """
+    SELECT 'initiative', i.id, NULL, i.id, NULL, i.created_at,
+           i.title, trim(i.summary || ' ' || i.goal), i.body
+    FROM {rows} i"""
+COMMENTS_SELECT = """
+    SELECT 'comment', c.id, p.id, i.id, p.channel_id, c.created_at, '', '', c.body
+    FROM {rows} c
+    LEFT JOIN staffchannels_post p ON p.thread_id = c.thread_id
+    LEFT JOIN strategy_initiative i ON i.thread_id = c.thread_id
+    WHERE c.deleted_at IS NULL"""
+
+REBUILD_STATEMENTS = tuple(
+    f"INSERT INTO search_searchdocument ({DOCUMENT_COLUMNS}) " + select.format(rows=table)
+    for select, table in (
+        (POSTS_SELECT, "staffchannels_post"),
+        (INITIATIVES_SELECT, "strategy_initiative"),
+        (COMMENTS_SELECT, "discussion_comment"),
+    )
+)
+
+# Triggers fire only when something the index holds changed: counters, versions and read
+# marks are updated far more often than words, and must not rewrite the index.
+POST_CHANGED = (
+    "OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary "
+    "OR OLD.body IS DISTINCT FROM NEW.body OR OLD.channel_id IS DISTINCT FROM NEW.channel_id "
+    "OR OLD.published_at IS DISTINCT FROM NEW.published_at"
+)
+INITIATIVE_CHANGED = (
+    "OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary "
+    "OR OLD.goal IS DISTINCT FROM NEW.goal OR OLD.body IS DISTINCT FROM NEW.body"
+)
+COMMENT_CHANGED = (
+    "OLD.body IS DISTINCT FROM NEW.body OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at "
+    "OR OLD.thread_id IS DISTINCT FROM NEW.thread_id"
+)
+
+
+def sqlite_condition(condition: str) -> str:
+    """SQLite (before 3.39) spells IS DISTINCT FROM as IS NOT."""
+    return condition.replace("IS DISTINCT FROM", "IS NOT")

@@ -1,0 +1,166 @@
+"""SQLite: an FTS5 index over the search documents, kept in step by triggers.
+
+`search_fts` is an external-content FTS5 table: it indexes `search_searchdocument`'s title,
+summary and body (rowid = the document's id) without storing the text a second time. The
+source tables' triggers upsert or delete documents; the documents' own triggers keep FTS5 in
+step. Accents are folded by the tokenizer (`remove_diacritics 2`).
+"""
+
+# ruff: noqa: S608  # SQL here is assembled from this module's constants only; user input
+# reaches the database as bound parameters
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+
+from staffroom.search.backends.common import (
+    COMMENT_CHANGED,
+    COMMENT_VALUES,
+    DOCUMENT_COLUMNS,
+    INITIATIVE_CHANGED,
+    INITIATIVE_VALUES,
+    POST_CHANGED,
+    POST_VALUES,
+    REBUILD_STATEMENTS,
+    UPSERT,
+    sqlite_condition,
+)
+from staffroom.search.models import SearchDocument
+from staffroom.search.text import ParsedQuery
+
+# bm25 weights per column: title, summary, body.
+BM25_WEIGHTS = "10.0, 4.0, 1.0"
+
+FTS_TABLE = """
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+    title, summary, body,
+    content='search_searchdocument', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+)
+"""
+
+_FTS_INSERT = (
+    "INSERT INTO search_fts(rowid, title, summary, body) "
+    "VALUES (NEW.id, NEW.title, NEW.summary, NEW.body);"
+)
+_FTS_DELETE = (
+    "INSERT INTO search_fts(search_fts, rowid, title, summary, body) "
+    "VALUES ('delete', OLD.id, OLD.title, OLD.summary, OLD.body);"
+)
+
+DOCUMENT_TRIGGERS = {
+    "search_document_ai": f"""
+        AFTER INSERT ON search_searchdocument BEGIN {_FTS_INSERT} END""",
+    "search_document_ad": f"""
+        AFTER DELETE ON search_searchdocument BEGIN {_FTS_DELETE} END""",
+    "search_document_au": f"""
+        AFTER UPDATE OF title, summary, body ON search_searchdocument
+        WHEN OLD.title IS NOT NEW.title OR OLD.summary IS NOT NEW.summary
+             OR OLD.body IS NOT NEW.body
+        BEGIN {_FTS_DELETE} {_FTS_INSERT} END""",
+}
+
+
+def _upsert(values: str) -> str:
+    return f"INSERT INTO search_searchdocument ({DOCUMENT_COLUMNS}) VALUES ({values}) {UPSERT};"
+
+
+SOURCE_TRIGGERS = {
+    "search_post_ai": f"""
+        AFTER INSERT ON staffchannels_post BEGIN {_upsert(POST_VALUES)} END""",
+    "search_post_au": f"""
+        AFTER UPDATE ON staffchannels_post WHEN {sqlite_condition(POST_CHANGED)} BEGIN
+            {_upsert(POST_VALUES)}
+            UPDATE search_searchdocument SET channel_id = NEW.channel_id
+            WHERE kind = 'comment' AND post_id = NEW.id AND channel_id IS NOT NEW.channel_id;
+        END""",
+    "search_post_ad": """
+        AFTER DELETE ON staffchannels_post BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'post' AND source_id = OLD.id;
+            DELETE FROM search_searchdocument WHERE kind = 'comment' AND post_id = OLD.id;
+        END""",
+    "search_comment_ai": f"""
+        AFTER INSERT ON discussion_comment WHEN NEW.deleted_at IS NULL BEGIN
+            {_upsert(COMMENT_VALUES)}
+        END""",
+    "search_comment_au_live": f"""
+        AFTER UPDATE ON discussion_comment
+        WHEN NEW.deleted_at IS NULL AND ({sqlite_condition(COMMENT_CHANGED)}) BEGIN
+            {_upsert(COMMENT_VALUES)}
+        END""",
+    "search_comment_au_deleted": """
+        AFTER UPDATE OF deleted_at ON discussion_comment WHEN NEW.deleted_at IS NOT NULL BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'comment' AND source_id = NEW.id;
+        END""",
+    "search_comment_ad": """
+        AFTER DELETE ON discussion_comment BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'comment' AND source_id = OLD.id;
+        END""",
+    "search_initiative_ai": f"""
+        AFTER INSERT ON strategy_initiative BEGIN {_upsert(INITIATIVE_VALUES)} END""",
+    "search_initiative_au": f"""
+        AFTER UPDATE ON strategy_initiative WHEN {sqlite_condition(INITIATIVE_CHANGED)} BEGIN
+            {_upsert(INITIATIVE_VALUES)}
+        END""",
+    "search_initiative_ad": """
+        AFTER DELETE ON strategy_initiative BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'initiative' AND source_id = OLD.id;
+            DELETE FROM search_searchdocument WHERE kind = 'comment' AND initiative_id = OLD.id;
+        END""",
+}
+
+
+def fts_match(query: ParsedQuery) -> str:
+    """An FTS5 query: every term quoted (so no input is ever FTS syntax), all required."""
+    parts = []
+    for term in query.terms:
+        phrase = '"' + " ".join(term.words) + '"'
+        parts.append(phrase + ("*" if term.prefix else ""))
+    return " ".join(parts)
+
+
+class SqliteBackend:
+    def install(self, connection: BaseDatabaseWrapper) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
+            created = cursor.fetchone() is None
+            cursor.execute(FTS_TABLE)
+            for name, body in {**DOCUMENT_TRIGGERS, **SOURCE_TRIGGERS}.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+        return created
+
+    def uninstall(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            for name in {**DOCUMENT_TRIGGERS, **SOURCE_TRIGGERS}:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS search_fts")
+
+    def rebuild(self, connection: BaseDatabaseWrapper) -> None:
+        # Row-by-row FTS maintenance would make a rebuild of a million rows crawl: drop the
+        # documents' triggers, refill the table, let FTS5 index it in one pass, put them back.
+        # All inside the caller's transaction, so nobody sees a half-built index.
+        with connection.cursor() as cursor:
+            for name in DOCUMENT_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DELETE FROM search_searchdocument")
+            for statement in REBUILD_STATEMENTS:
+                cursor.execute(statement)
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            for name, body in DOCUMENT_TRIGGERS.items():
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+
+    def matching(
+        self, queryset: QuerySet[SearchDocument], query: ParsedQuery
+    ) -> QuerySet[SearchDocument]:
+        # Driven by the FTS index, newest rowid first, so a LIMIT stops the scan early even
+        # for a word in every document; bm25 is computed only for the rows read. extra():
+        # FTS5 needs its table in FROM. The only input is a bound parameter.
+        return queryset.extra(  # noqa: S610
+            select={"score": f"-bm25(search_fts, {BM25_WEIGHTS})"},
+            tables=["search_fts"],
+            where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+            params=[fts_match(query)],
+            order_by=["-search_fts.rowid"],
+        )

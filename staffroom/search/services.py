@@ -1,0 +1,32 @@
+"""Writes to the search index. Normally none are needed: database triggers keep it in step
+with every create, edit and delete (see search.backends). A rebuild is for data loaded while
+the triggers were missing, or to recover from doubt."""
+
+from __future__ import annotations
+
+from django.db import connections, transaction
+
+from staffroom.search.backends import backend_for
+from staffroom.search.models import SearchDocument
+
+
+def rebuild_search_index(*, using: str = "default") -> int:
+    """Empty the index and fill it again from posts, comments and initiatives, in one
+    transaction (searches keep seeing the old index until it commits). Returns the number
+    of documents indexed."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        backend = backend_for(connection)
+        backend.install(connection)
+        backend.rebuild(connection)
+    return SearchDocument.objects.using(using).count()
+
+
+def ensure_search_index(*, using: str = "default") -> None:
+    """Create the word index and the triggers if any are missing (idempotent); a word index
+    that had to be created is filled from the source tables."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        backend = backend_for(connection)
+        if backend.install(connection):
+            backend.rebuild(connection)
