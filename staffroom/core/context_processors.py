@@ -34,7 +34,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {**base, "nav_items": []}
     # Capabilities appear here as they are built; nothing links to a page that doesn't exist.
     items = [
-        NavItem(_("Home"), reverse("core:home")),
+        NavItem(_("Home"), reverse("channels:feed")),
+        NavItem(_("Channels"), reverse("channels:channel_list"), also=("/posts/", "/tags/")),
+        NavItem(_("Plan"), reverse("strategy:plan_current"), also=("/initiatives/",)),
         NavItem(_("People"), reverse("organisation:directory")),
         NavItem(_("Departments"), reverse("organisation:department_index"), also=("/units/",)),
     ]

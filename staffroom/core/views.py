@@ -1,32 +1,12 @@
-"""Cross-cutting pages: the home page, the health check and the error pages."""
+"""Cross-cutting pages: the health check and the error pages (the home page is the feed)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-from staffroom.accounts.permissions import is_administrator
-from staffroom.core.http import AuthenticatedRequest
-from staffroom.organisation import queries as organisation_queries
-
-
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    # The personal news feed replaces this welcome when channels arrive.
-    me = request.user
-    return render(
-        request,
-        "core/home.html",
-        {
-            "me": me,
-            "colleagues": organisation_queries.unit_colleagues(me, limit=8),
-            "is_admin": is_administrator(me),
-        },
-    )
 
 
 @require_safe

@@ -26,7 +26,7 @@ NO_ROLE_GRANTS = {
     "role_grants-MIN_NUM_FORMS": "0",
     "role_grants-MAX_NUM_FORMS": "1000",
 }
-HOME = reverse("core:home")
+HOME = reverse("channels:feed")
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: str) -> Any:

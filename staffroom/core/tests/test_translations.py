@@ -134,7 +134,7 @@ def test_the_committed_mo_file_is_the_compiled_po_file(tmp_path: Path) -> None:
 def test_a_spanish_speaker_sees_the_home_page_and_directory_in_spanish(client: Client) -> None:
     client.force_login(PersonFactory(preferred_language="es"))
 
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("channels:feed")).content.decode()
     assert '<html lang="es">' in home
     for spanish in ("Qué gusto verte", "Dónde trabajas", "Busca a un colega", "Cerrar sesión"):
         assert spanish in home
@@ -158,7 +158,7 @@ def test_a_spanish_speaker_sees_a_missing_page_explained_in_spanish(client: Clie
 @pytest.mark.django_db
 def test_an_english_speaker_still_sees_english(client: Client) -> None:
     client.force_login(PersonFactory(preferred_language="en"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("channels:feed")).content.decode()
     assert '<html lang="en">' in home
     assert "Sign out" in home
 

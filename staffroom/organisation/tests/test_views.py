@@ -126,7 +126,7 @@ def _pages(person: Person) -> dict[str, str]:
         "department": unit.department.get_absolute_url(),
         "unit": unit.get_absolute_url(),
         "departments": reverse("organisation:department_index"),
-        "home": reverse("core:home"),
+        "home": reverse("channels:feed"),
     }
 
 

@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -48,6 +48,10 @@ LOCK_KEY = int.from_bytes(
     hashlib.sha256(b"staffroom.directory_import").digest()[:8], "big", signed=True
 )
 
+# Called after an import's transaction commits. Later apps register here (channels keeps one
+# channel per department) so the directory never has to import them.
+after_import_applied: list[Callable[[], object]] = []
+
 
 def _lock_directory_imports() -> None:
     """Wait until no other import is being applied; held until the transaction ends.
@@ -84,6 +88,8 @@ def apply_directory_file(*, data: bytes, full_snapshot: bool, actor: Person | No
         if plan.errors:
             raise DirectoryFileError(plan)
         _write(plan)
+        for hook in after_import_applied:
+            transaction.on_commit(hook)
     result = ImportResult(
         row_count=plan.row_count,
         created=len(plan.creates),

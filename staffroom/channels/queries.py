@@ -1,0 +1,370 @@
+"""Page-shaped reads of channels and posts, each with a fixed number of queries.
+
+Every list of posts goes through `Post.objects.visible_to(viewer)` (the audience rule) and
+keyset pagination on (published_at, id): "load more" costs the same on the first page and the
+five-hundredth, and nobody ever sees a post meant for someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow, Post, PostReach, Tag
+from staffroom.core.pagination import KeysetPage, keyset_page
+from staffroom.organisation.models import Department, Site
+
+if TYPE_CHECKING:
+    from staffroom.accounts.models import Person
+
+FEED_PAGE_SIZE = 20
+CHANNEL_PAGE_SIZE = 20
+CHANNEL_LIST_PAGE_SIZE = 40
+# Pinned posts shown above the first page of the home feed (the newest pins win).
+FEED_PINNED_LIMIT = 3
+# Pinned posts shown above a channel's first page.
+CHANNEL_PINNED_LIMIT = 5
+DRAFTS_LIMIT = 50
+POST_ORDER = ("-published_at", "-id")
+CHANNEL_ORDER = ("name", "id")
+
+
+def is_mandatory(channel: Channel) -> bool:
+    """Everyone follows Let's Talk and channels an admin marked mandatory; nobody unfollows."""
+    return channel.kind == Channel.Kind.LEADERSHIP or channel.is_mandatory
+
+
+def followed_channel_ids(person: Person) -> set[int]:
+    """The channels `person` follows: defaults plus their explicit choices (one query, memoised).
+
+    Defaults: Let's Talk and mandatory channels (always), and the person's own department's
+    channel (until they unfollow it). A ChannelFollow row overrides the default of any channel
+    that isn't mandatory.
+    """
+    cached: set[int] | None = getattr(person, "_followed_channel_ids", None)
+    if cached is not None:
+        return cached
+    choices = ChannelFollow.objects.filter(person_id=person.pk)
+    choice = choices.filter(channel_id=OuterRef("pk")).values("following")[:1]
+    department_id = person.department_id
+    candidates = Q(kind=Channel.Kind.LEADERSHIP) | Q(is_mandatory=True)
+    if department_id is not None:
+        candidates |= Q(department_id=department_id)
+    candidates |= Q(pk__in=choices.values("channel_id"))
+    rows = (
+        Channel.objects.filter(candidates)
+        .annotate(choice=Subquery(choice))
+        .values_list("pk", "kind", "is_mandatory", "department_id", "choice")
+    )
+    followed: set[int] = set()
+    for pk, kind, mandatory, channel_department_id, chosen in rows:
+        if kind == Channel.Kind.LEADERSHIP or mandatory:
+            followed.add(pk)
+        elif chosen is not None:
+            if chosen:
+                followed.add(pk)
+        elif department_id is not None and channel_department_id == department_id:
+            followed.add(pk)
+    person._followed_channel_ids = followed  # type: ignore[attr-defined]  # per-request memo
+    return followed
+
+
+def forget_followed_channels(person: Person) -> None:
+    """Drop the memo after a follow or unfollow, so the same request sees the change."""
+    if hasattr(person, "_followed_channel_ids"):
+        del person._followed_channel_ids
+
+
+# --- Lists of posts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostList:
+    """A page of post cards: pinned ones (first page only), the page, and which are unread."""
+
+    page: KeysetPage[Post]
+    pinned: list[Post] = field(default_factory=list)
+    unread_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.pinned and not self.page.items
+
+
+def with_card_fields(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    """What a post card shows, in the same query: channel, author, discussion counters."""
+    return queryset.select_related("channel", "author", "thread")
+
+
+def unread_post_ids(person: Person, posts: list[Post]) -> frozenset[int]:
+    """Which of these posts `person` has never opened: one query on the PostView index."""
+    ids = [post.pk for post in posts]
+    if not ids:
+        return frozenset()
+    from staffroom.channels.models import PostView
+
+    read = set(
+        PostView.objects.filter(person_id=person.pk, post_id__in=ids).values_list(
+            "post_id", flat=True
+        )
+    )
+    return frozenset(pk for pk in ids if pk not in read)
+
+
+def _post_list(
+    *,
+    viewer: Person,
+    posts: QuerySet[Post],
+    pinned: QuerySet[Post] | None,
+    pinned_limit: int,
+    cursor: str | None,
+    limit: int,
+) -> PostList:
+    shown_pinned: list[Post] = []
+    if pinned is not None:
+        pinned_top = pinned.order_by("-pinned_at", "-id")
+        # Pinned posts are shown once, above the list, never again further down.
+        posts = posts.exclude(pk__in=Subquery(pinned_top.values("pk")[:pinned_limit]))
+        if not cursor:
+            shown_pinned = list(with_card_fields(pinned_top)[:pinned_limit])
+    page = keyset_page(with_card_fields(posts), ordering=POST_ORDER, cursor=cursor, limit=limit)
+    return PostList(
+        page=page,
+        pinned=shown_pinned,
+        unread_ids=unread_post_ids(viewer, [*shown_pinned, *page.items]),
+    )
+
+
+def home_feed(
+    *, viewer: Person, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> PostList:
+    """The personal feed: followed channels, plus posts targeted at the viewer anywhere.
+
+    A post "targeted at" someone has an audience list that includes them (visible_to already
+    guarantees the inclusion), so a post for "all nurses at Northgate" reaches Northgate's
+    nurses in whatever channel it was written.
+    """
+    visible = Post.objects.visible_to(viewer)
+    followed = followed_channel_ids(viewer)
+    posts = visible.filter(Q(channel_id__in=followed) | Q(audience_restricted=True))
+    pinned = visible.filter(channel_id__in=followed, pinned_at__isnull=False)
+    return _post_list(
+        viewer=viewer,
+        posts=posts,
+        pinned=pinned,
+        pinned_limit=FEED_PINNED_LIMIT,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def channel_posts(
+    *, viewer: Person, channel: Channel, cursor: str | None = None, limit: int = CHANNEL_PAGE_SIZE
+) -> PostList:
+    """A channel's live posts meant for the viewer, pinned ones on top of the first page."""
+    visible = Post.objects.visible_to(viewer).filter(channel=channel)
+    return _post_list(
+        viewer=viewer,
+        posts=visible,
+        pinned=visible.filter(pinned_at__isnull=False),
+        pinned_limit=CHANNEL_PINNED_LIMIT,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def tag_posts(
+    *, viewer: Person, tag: Tag, cursor: str | None = None, limit: int = CHANNEL_PAGE_SIZE
+) -> PostList:
+    """Live posts with this tag that the viewer may see, newest first."""
+    posts = Post.objects.visible_to(viewer).filter(tags=tag)
+    return _post_list(
+        viewer=viewer, posts=posts, pinned=None, pinned_limit=0, cursor=cursor, limit=limit
+    )
+
+
+def channel_drafts(channel: Channel) -> list[Post]:
+    """For editors: drafts and posts scheduled for later, most recently changed first."""
+    waiting = Q(status=Post.Status.DRAFT) | Q(
+        status=Post.Status.SCHEDULED, published_at__gt=timezone.now()
+    )
+    posts = Post.objects.filter(waiting, channel=channel).select_related("author")
+    return list(posts.order_by("-updated_at", "-id")[:DRAFTS_LIMIT])
+
+
+# --- Channels ----------------------------------------------------------------------------------
+
+
+def get_channel_or_404(slug: str) -> Channel:
+    return get_object_or_404(Channel.objects.select_related("department__site"), slug=slug)
+
+
+def get_tag_or_404(slug: str) -> Tag:
+    return get_object_or_404(Tag, slug=slug)
+
+
+def _kind_rank(channel: Channel, department_id: int | None) -> int:
+    if channel.kind == Channel.Kind.LEADERSHIP:
+        return 0
+    if department_id is not None and channel.department_id == department_id:
+        return 1
+    return 2
+
+
+def my_channels(person: Person) -> list[Channel]:
+    """The channels `person` follows: Let's Talk first, their department, then by name."""
+    channels = list(Channel.objects.filter(pk__in=followed_channel_ids(person)))
+    return sorted(channels, key=lambda c: (_kind_rank(c, person.department_id), c.name, c.pk))
+
+
+@dataclass(frozen=True)
+class ChannelDirectory:
+    """The channel list page: yours, the topic channels, and a page of department channels."""
+
+    mine: list[Channel]
+    topics: list[Channel]
+    departments: KeysetPage[Channel]
+    sites: list[Site]
+    site: Site | None
+    followed_ids: frozenset[int]
+
+
+def channel_directory(
+    *, viewer: Person, site_code: str | None = None, cursor: str | None = None
+) -> ChannelDirectory:
+    """Everything the channel list shows, in five queries whatever the number of channels.
+
+    Topic channels are few (communications admins make them) and listed in full; department
+    channels (hundreds in a health system) come a page at a time, optionally for one site.
+    """
+    followed = followed_channel_ids(viewer)
+    sites = list(Site.objects.order_by("name"))
+    site = next((s for s in sites if s.code == site_code), None) if site_code else None
+    mine = my_channels(viewer) if not cursor else []
+    topics = (
+        list(
+            Channel.objects.filter(kind=Channel.Kind.TOPIC, is_archived=False)
+            .exclude(pk__in=followed)
+            .order_by(*CHANNEL_ORDER)
+        )
+        if not cursor
+        else []
+    )
+    departments = Channel.objects.filter(kind=Channel.Kind.DEPARTMENT, is_archived=False)
+    if site is not None:
+        departments = departments.filter(department__site=site)
+    page = keyset_page(
+        departments.select_related("department__site"),
+        ordering=CHANNEL_ORDER,
+        cursor=cursor,
+        limit=CHANNEL_LIST_PAGE_SIZE,
+    )
+    return ChannelDirectory(
+        mine=mine,
+        topics=topics,
+        departments=page,
+        sites=sites,
+        site=site,
+        followed_ids=frozenset(followed),
+    )
+
+
+def channel_editors(channel: Channel) -> list[ChannelEditor]:
+    """The people named as editors of a channel (role holders are listed separately)."""
+    return list(
+        ChannelEditor.objects.filter(channel=channel)
+        .select_related("person", "granted_by")
+        .order_by("person__sort_name", "pk")
+    )
+
+
+# --- Reach -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    department: Department | None
+    reached: int
+    audience: int
+
+    @property
+    def share(self) -> float:
+        """Reached as a share of the audience, 0 to 1 (more than 1 can't happen, but is capped)."""
+        if self.audience <= 0:
+            return 0.0
+        return min(1.0, self.reached / self.audience)
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass(frozen=True)
+class PostReachReport:
+    reached: int
+    audience: int
+    rows: list[ReachRow]
+
+    @property
+    def share(self) -> float:
+        return min(1.0, self.reached / self.audience) if self.audience > 0 else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+def post_reach(post: Post) -> PostReachReport:
+    """People reached by `post`, overall and per department, against its audience.
+
+    Reached counts are the stored PostReach rows: the same few queries for 8 readers or
+    80,000. The audience per department is also stored (Department.people_count), except
+    when a post targets job families: then it is one grouped count of active people in the
+    targeted departments and families (an index scan of the people table, done only on this
+    editors-only page).
+    """
+    from staffroom.accounts.models import Person
+
+    reach = {
+        row.department_id: row.people
+        for row in PostReach.objects.filter(post=post).only("department_id", "people")
+    }
+    departments = Department.objects.select_related("site").order_by("name")
+    # Audience per department: stored people counts, unless job families narrow it.
+    counted: dict[int, int] | None = None
+    if post.audience_restricted:
+        site_ids = list(post.audience_sites.values_list("pk", flat=True))
+        department_ids = list(post.audience_departments.values_list("pk", flat=True))
+        family_ids = list(post.audience_job_families.values_list("pk", flat=True))
+        if site_ids:
+            departments = departments.filter(site_id__in=site_ids)
+        if department_ids:
+            departments = departments.filter(pk__in=department_ids)
+        if family_ids:
+            people = Person.objects.filter(
+                is_active=True, job_family_id__in=family_ids, department__in=departments
+            )
+            counted = {
+                row["department_id"]: row["n"]
+                for row in people.values("department_id").annotate(n=Count("pk"))
+            }
+    department_list = list(departments)
+    audience = counted if counted is not None else {d.pk: d.people_count for d in department_list}
+    listed = {d.pk for d in department_list}
+    rows = [
+        ReachRow(department=d, reached=reach.get(d.pk, 0), audience=audience.get(d.pk, 0))
+        for d in department_list
+        if audience.get(d.pk, 0) or reach.get(d.pk, 0)
+    ]
+    # Readers outside the targeted departments (editors checking, people who moved since).
+    others = sum(n for pk, n in reach.items() if pk not in listed)
+    if others:
+        rows.append(ReachRow(department=None, reached=others, audience=0))
+    rows.sort(key=lambda r: (-r.share, -r.reached, r.department.name if r.department else "~"))
+    return PostReachReport(
+        reached=post.reach_count, audience=sum(audience.get(pk, 0) for pk in listed), rows=rows
+    )

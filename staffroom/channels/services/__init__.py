@@ -1,0 +1,1 @@
+"""Every change of state in channels and posts (see channels.py, posts.py, reading.py)."""

@@ -1,0 +1,631 @@
+"""Writing posts: create, edit, publish, schedule, archive, pin; their images and files.
+
+Every function is one change of state: keyword-only, atomic, raising ValidationError with a
+message an editor understands. Views check who may act (channels.permissions.check_*) first;
+these functions only check that the change itself makes sense.
+
+Counting: `Channel.post_count` counts posts whose status is published or scheduled (a
+scheduled post goes live by time alone, with no job to bump the count then), so it changes
+only when a post moves into or out of those two statuses.
+
+Mentions and backlinks are recorded when a post becomes published or scheduled and on every
+edit of such a post; never for drafts (discussion.services.record_mentions notifies only
+people who can see the post at that moment, and only for new mentions). For a scheduled
+post they are recorded at scheduling time: "Mentioned in" lists are filtered by what the
+reader may see, so nothing leaks early. Known gap: a person mentioned in a post that goes
+live by its schedule (rather than "Publish now") gets the Mention row but no notification,
+because nothing runs at that moment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from staffroom.accounts.models import Person
+from staffroom.channels.models import Channel, Post, PostAttachment, PostImage, PostRevision, Tag
+from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
+from staffroom.core.uploads import check_attachment, process_image
+from staffroom.discussion.services import new_thread, record_backlinks, record_mentions
+from staffroom.organisation.models import Department, JobFamily, Site
+from staffroom.strategy.models import Initiative
+
+Action = Literal["draft", "publish", "schedule"]
+
+TITLE_MAX_LENGTH = 200
+SUMMARY_MAX_LENGTH = 300
+BODY_MAX_LENGTH = 50_000
+MAX_TAGS = 10
+TAG_MAX_LENGTH = 60
+ALT_TEXT_MAX_LENGTH = 250
+# A channel's top stays a top: more than three pinned posts and nothing stands out.
+MAX_PINNED_PER_CHANNEL = 3
+MAX_IMAGES_PER_POST = 20
+MAX_ATTACHMENTS_PER_POST = 10
+
+_COUNTED = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class PostWords:
+    """Title, summary and body, trimmed and checked."""
+
+    title: str
+    summary: str
+    body: str
+
+
+# --- Checking what was typed -------------------------------------------------------------
+
+
+def clean_words(*, title: str, summary: str, body: str) -> PostWords:
+    """Trim and check the words of a post; every problem is reported at once, per field."""
+    title = (title or "").strip()
+    summary = (summary or "").strip()
+    body = (body or "").strip()
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = _("Give the post a title.")
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = _(
+            "The title is %(length)d characters long; keep it to %(max)d or fewer."
+        ) % {"length": len(title), "max": TITLE_MAX_LENGTH}
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        errors["summary"] = _(
+            "The summary is %(length)d characters long; keep it to %(max)d or fewer."
+        ) % {"length": len(summary), "max": SUMMARY_MAX_LENGTH}
+    if not body:
+        errors["body"] = _("Write something in the body of the post.")
+    elif len(body) > BODY_MAX_LENGTH:
+        errors["body"] = _(
+            "The body is %(length)s characters long; keep it to %(max)s or fewer "
+            "(split it into several posts, or attach a document)."
+        ) % {"length": f"{len(body):,}", "max": f"{BODY_MAX_LENGTH:,}"}
+    if errors:
+        raise ValidationError(errors)
+    return PostWords(title=title, summary=summary, body=body)
+
+
+def normalise_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """(slug, name) pairs, duplicates removed, order kept. Raises for too many or too long."""
+    result: dict[str, str] = {}
+    for raw in tags:
+        name = " ".join((raw or "").split()).lstrip("#")
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "tags": _("The tag “%(tag)s…” is too long: keep tags to %(max)d characters.")
+                    % {"tag": name[:20], "max": TAG_MAX_LENGTH}
+                }
+            )
+        slug = slugify(name)[:TAG_MAX_LENGTH]
+        if not slug:
+            raise ValidationError(
+                {"tags": _("The tag “%(tag)s” has no letters or digits.") % {"tag": name}}
+            )
+        result.setdefault(slug, name)
+    if len(result) > MAX_TAGS:
+        raise ValidationError(
+            {
+                "tags": _("Use at most %(max)d tags (you gave %(count)d).")
+                % {"max": MAX_TAGS, "count": len(result)}
+            }
+        )
+    return list(result.items())
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags as typed in one field, separated by commas."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def check_publish_at(publish_at: datetime | None) -> datetime:
+    if publish_at is None:
+        raise ValidationError({"publish_at": _("Choose when the post should go live.")})
+    if timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at)
+    if publish_at <= timezone.now():
+        raise ValidationError(
+            {
+                "publish_at": _(
+                    "Choose a time in the future to schedule the post, or publish it now."
+                )
+            }
+        )
+    return publish_at
+
+
+def check_alt_text(alt_text: str, *, file_name: str = "") -> str:
+    alt_text = " ".join((alt_text or "").split())
+    if not alt_text:
+        raise ValidationError(
+            {
+                "alt_text": _(
+                    "Describe the image for people who can't see it (for example “Ward 7 team "
+                    "holding their award”)."
+                )
+            }
+        )
+    if len(alt_text) > ALT_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "alt_text": _("Keep the description to %(max)d characters or fewer.")
+                % {"max": ALT_TEXT_MAX_LENGTH}
+            }
+        )
+    if file_name:
+        name = PurePath(file_name).name.lower()
+        if alt_text.lower() in {name, PurePath(name).stem}:
+            raise ValidationError(
+                {"alt_text": _("Describe what the image shows, not its file name.")}
+            )
+    return alt_text
+
+
+# --- Rendering, mentions, backlinks -------------------------------------------------------
+
+
+def render_body(body: str) -> RenderedText:
+    """The body as sanitised HTML, with @mentions of active people linked to their pages."""
+    usernames = find_mentions(body)
+    people: dict[str, tuple[str, str]] = {}
+    if usernames:
+        for person in Person.objects.active().filter(username__in=[u.lower() for u in usernames]):
+            people[person.username] = (person.display_name, person.get_absolute_url())
+    return render_markdown(body, people=people)
+
+
+def _record_links(post: Post, rendered: RenderedText, author: Person) -> None:
+    if post.status not in _COUNTED:
+        return
+    record_mentions(thread=post.thread, author=author, usernames=rendered.mentions)
+    record_backlinks(source=post.thread, paths=rendered.internal_paths)
+
+
+def _set_tags(post: Post, tags: Sequence[str]) -> None:
+    pairs = normalise_tags(tags)
+    existing = {t.slug: t for t in Tag.objects.filter(slug__in=[slug for slug, _n in pairs])}
+    for slug, name in pairs:
+        if slug not in existing:
+            existing[slug], _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    post.tags.set([existing[slug] for slug, _n in pairs])
+
+
+def _set_audience(
+    post: Post,
+    sites: Iterable[Site],
+    departments: Iterable[Department],
+    job_families: Iterable[JobFamily],
+) -> bool:
+    sites, departments, job_families = list(sites), list(departments), list(job_families)
+    post.audience_sites.set(sites)
+    post.audience_departments.set(departments)
+    post.audience_job_families.set(job_families)
+    return bool(sites or departments or job_families)
+
+
+def _count(channel_id: int, delta: int) -> None:
+    Channel.objects.filter(pk=channel_id).update(post_count=F("post_count") + delta)
+
+
+def _move_count(post: Post, old_status: str) -> None:
+    was, now = old_status in _COUNTED, post.status in _COUNTED
+    if was != now:
+        _count(post.channel_id, 1 if now else -1)
+
+
+def _locked(post: Post) -> Post:
+    """The post's row, locked for this transaction, so two editors can't interleave."""
+    return Post.objects.select_for_update().select_related("channel", "thread").get(pk=post.pk)
+
+
+def _save_status(post: Post, old_status: str, *fields: str) -> None:
+    post.version = F("version") + 1
+    post.save(update_fields=["status", "published_at", "pinned_at", "version", *fields])
+    post.refresh_from_db(fields=["version"])
+    _move_count(post, old_status)
+
+
+# --- Posts ---------------------------------------------------------------------------------
+
+
+def _initial_status(action: str, publish_at: datetime | None) -> tuple[str, datetime | None]:
+    if action == "draft":
+        return Post.Status.DRAFT, None
+    if action == "publish":
+        return Post.Status.PUBLISHED, timezone.now()
+    if action == "schedule":
+        return Post.Status.SCHEDULED, check_publish_at(publish_at)
+    raise ValidationError(_("Choose whether to save a draft, publish or schedule."))
+
+
+@transaction.atomic
+def create_post(
+    *,
+    channel: Channel,
+    author: Person,
+    title: str,
+    summary: str,
+    body: str,
+    tags: Sequence[str],
+    audience_sites: Iterable[Site] = (),
+    audience_departments: Iterable[Department] = (),
+    audience_job_families: Iterable[JobFamily] = (),
+    initiative: Initiative | None = None,
+    action: Action = "draft",
+    publish_at: datetime | None = None,
+    submission_key: uuid.UUID | None = None,
+    image: UploadedFile | None = None,
+    alt_text: str = "",
+    attachment: UploadedFile | None = None,
+) -> Post:
+    """A new post in `channel`: saved as a draft, published now, or scheduled; optionally
+    with one image (and its description) and one attachment, all or nothing.
+
+    A `submission_key` already used returns the post it made, unchanged: a form sent twice
+    (a double click, a retried request) creates one post with its files once.
+    """
+    if submission_key is not None:
+        existing = Post.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    words = clean_words(title=title, summary=summary, body=body)
+    normalise_tags(tags)  # report bad tags before writing anything
+    if image is not None:
+        check_alt_text(alt_text, file_name=image.name or "")
+    status, published_at = _initial_status(action, publish_at)
+    rendered = render_body(words.body)
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                channel=channel,
+                author=author,
+                title=words.title,
+                summary=words.summary,
+                body=words.body,
+                body_html=rendered.html,
+                status=status,
+                published_at=published_at,
+                initiative=initiative,
+                thread=new_thread(kind="post"),
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request made the post.
+        if submission_key is not None:
+            existing = Post.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        raise
+    _set_tags(post, tags)
+    if _set_audience(post, audience_sites, audience_departments, audience_job_families):
+        post.audience_restricted = True
+        post.save(update_fields=["audience_restricted"])
+    if status in _COUNTED:
+        _count(channel.pk, 1)
+    if attachment is not None:
+        add_post_attachment(post=post, editor=author, upload=attachment)
+    if image is not None:
+        add_post_image(post=post, editor=author, upload=image, alt_text=alt_text)
+    _record_links(post, rendered, author)
+    post.refresh_from_db(fields=["version"])
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    post: Post,
+    editor: Person,
+    title: str,
+    summary: str,
+    body: str,
+    tags: Sequence[str],
+    audience_sites: Iterable[Site] = (),
+    audience_departments: Iterable[Department] = (),
+    audience_job_families: Iterable[JobFamily] = (),
+    initiative: Initiative | None = None,
+    expected_version: int | None = None,
+) -> Post:
+    """Change a post's words, tags, audience or initiative; its status stays as it is.
+
+    The arguments are the post's whole new state: tags, audience lists and initiative
+    replace the old ones (an omitted audience list means "everyone").
+
+    The previous words are kept as a PostRevision when title, summary or body change. An
+    edit of a live post is marked (edited_at, last_edited_by). `expected_version` is the
+    version the editor's form showed: if someone changed the words since, the edit is
+    refused rather than silently overwriting theirs.
+    """
+    words = clean_words(title=title, summary=summary, body=body)
+    normalise_tags(tags)
+    post = _locked(post)
+    words_changed = (words.title, words.summary, words.body) != (
+        post.title,
+        post.summary,
+        post.body,
+    )
+    if expected_version is not None and expected_version != post.version and words_changed:
+        raise ValidationError(
+            _(
+                "Someone else changed this post while you were editing it. Your text is "
+                "below; copy it, reload the page to see their changes, then edit again."
+            )
+        )
+    fields = ["initiative", "audience_restricted", "version"]
+    if words_changed:
+        number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        PostRevision.objects.create(
+            post=post,
+            number=number,
+            title=post.title,
+            summary=post.summary,
+            body=post.body,
+            # Who replaced these words, and when: the revision list reads "replaced by".
+            editor=editor,
+            created_at=timezone.now(),
+        )
+        rendered = render_body(words.body)
+        post.title, post.summary, post.body = words.title, words.summary, words.body
+        post.body_html = rendered.html
+        fields += ["title", "summary", "body", "body_html"]
+        post.last_edited_by = editor
+        fields.append("last_edited_by")
+        if post.is_live:
+            # Readers see "edited" only for changes made after they could read it.
+            post.edited_at = timezone.now()
+            fields.append("edited_at")
+    post.initiative = initiative
+    post.audience_restricted = _set_audience(
+        post, audience_sites, audience_departments, audience_job_families
+    )
+    if post.audience_restricted and post.is_public:
+        # Only posts for everyone are public; lifting the audience later must not quietly
+        # make it public again.
+        post.is_public = False
+        fields.append("is_public")
+    _set_tags(post, tags)
+    post.version = F("version") + 1
+    post.save(update_fields=fields)
+    post.refresh_from_db(fields=["version"])
+    if words_changed:
+        _record_links(post, rendered, editor)
+    return post
+
+
+@transaction.atomic
+def publish_post(*, post: Post, editor: Person) -> Post:
+    """Put a draft or scheduled post live now."""
+    post = _locked(post)
+    if post.status == Post.Status.PUBLISHED:
+        raise ValidationError(_("This post is already published."))
+    if post.status == Post.Status.ARCHIVED:
+        raise ValidationError(_("This post is archived: restore it first."))
+    old_status = post.status
+    if post.status == Post.Status.SCHEDULED and post.is_live:
+        post.status = Post.Status.PUBLISHED  # its time came: keep the time it went live
+    else:
+        post.status, post.published_at = Post.Status.PUBLISHED, timezone.now()
+    _save_status(post, old_status)
+    if old_status not in _COUNTED:
+        _record_links(post, render_body(post.body), editor)
+    return post
+
+
+@transaction.atomic
+def schedule_post(*, post: Post, editor: Person, publish_at: datetime | None) -> Post:
+    """Make a draft (or a post not yet live) go live at `publish_at`, in the future."""
+    publish_at = check_publish_at(publish_at)
+    post = _locked(post)
+    if post.is_live:
+        raise ValidationError(
+            _("This post is already live. Move it back to draft first to schedule it again.")
+        )
+    if post.status == Post.Status.ARCHIVED:
+        raise ValidationError(_("This post is archived: restore it first."))
+    old_status = post.status
+    post.status, post.published_at = Post.Status.SCHEDULED, publish_at
+    _save_status(post, old_status)
+    if old_status not in _COUNTED:
+        _record_links(post, render_body(post.body), editor)
+    return post
+
+
+@transaction.atomic
+def unpublish_post(*, post: Post, editor: Person) -> Post:
+    """Take a published or scheduled post back to draft: nobody but editors sees it."""
+    post = _locked(post)
+    if post.status not in _COUNTED:
+        raise ValidationError(_("Only a published or scheduled post can go back to draft."))
+    old_status = post.status
+    post.status, post.published_at, post.pinned_at = Post.Status.DRAFT, None, None
+    post.is_public = False
+    _save_status(post, old_status, "is_public")
+    return post
+
+
+@transaction.atomic
+def archive_post(*, post: Post, editor: Person) -> Post:
+    """Take a post out of feeds and the channel; editors can still find and restore it."""
+    post = _locked(post)
+    if post.status == Post.Status.ARCHIVED:
+        raise ValidationError(_("This post is already archived."))
+    old_status = post.status
+    post.status, post.pinned_at = Post.Status.ARCHIVED, None
+    post.is_public = False  # restoring brings it back internal; sharing is a fresh decision
+    _save_status(post, old_status, "is_public")
+    return post
+
+
+@transaction.atomic
+def restore_post(*, post: Post, editor: Person) -> Post:
+    """Bring an archived post back as it was: published, scheduled, or a draft."""
+    post = _locked(post)
+    if post.status != Post.Status.ARCHIVED:
+        raise ValidationError(_("Only an archived post can be restored."))
+    old_status = post.status
+    if post.published_at is None:
+        post.status = Post.Status.DRAFT
+    elif post.published_at > timezone.now():
+        post.status = Post.Status.SCHEDULED
+    else:
+        post.status = Post.Status.PUBLISHED
+    _save_status(post, old_status)
+    return post
+
+
+@transaction.atomic
+def pin_post(*, post: Post, editor: Person) -> Post:
+    """Keep a live post at the top of its channel (at most MAX_PINNED_PER_CHANNEL)."""
+    # Lock the channel: two editors pinning at once can't both take the last place.
+    Channel.objects.select_for_update().filter(pk=post.channel_id).first()
+    post = _locked(post)
+    if post.pinned_at is not None:
+        return post
+    if post.status not in _COUNTED:
+        raise ValidationError(_("Only a published or scheduled post can be pinned."))
+    pinned = Post.objects.filter(channel_id=post.channel_id, pinned_at__isnull=False).count()
+    if pinned >= MAX_PINNED_PER_CHANNEL:
+        raise ValidationError(
+            ngettext(
+                "This channel already has %(count)d pinned post: unpin it first.",
+                "This channel already has %(count)d pinned posts: unpin one first.",
+                MAX_PINNED_PER_CHANNEL,
+            )
+            % {"count": MAX_PINNED_PER_CHANNEL}
+        )
+    post.pinned_at = timezone.now()
+    _save_status(post, post.status)
+    return post
+
+
+@transaction.atomic
+def unpin_post(*, post: Post, editor: Person) -> Post:
+    post = _locked(post)
+    if post.pinned_at is None:
+        return post
+    post.pinned_at = None
+    _save_status(post, post.status)
+    return post
+
+
+def _bump_version(post: Post) -> None:
+    Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
+    post.refresh_from_db(fields=["version"])
+
+
+def _delete_file_after_commit(name: str) -> None:
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# --- Images and attachments ----------------------------------------------------------------
+
+_IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+@transaction.atomic
+def add_post_image(*, post: Post, editor: Person, upload: UploadedFile, alt_text: str) -> PostImage:
+    """Add an image, re-encoded (resized, metadata such as GPS removed), with its description.
+
+    The file is written to storage only after every check has passed.
+    """
+    alt_text = check_alt_text(alt_text, file_name=upload.name or "")
+    if post.images.count() >= MAX_IMAGES_PER_POST:
+        raise ValidationError(
+            {"image": _("A post can have at most %(max)d images.") % {"max": MAX_IMAGES_PER_POST}}
+        )
+    upload.seek(0)
+    try:
+        processed = process_image(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
+    position = (post.images.aggregate(p=Max("position"))["p"] or 0) + 1
+    image = PostImage(
+        post=post,
+        alt_text=alt_text,
+        position=position,
+        uploaded_by=editor,
+        width=processed.width,
+        height=processed.height,
+    )
+    extension = _IMAGE_EXTENSIONS.get(processed.content_type, "jpg")
+    image.image.save(f"{uuid.uuid4().hex}.{extension}", processed.content, save=False)
+    name = image.image.name
+    try:
+        image.save()
+    except Exception:
+        default_storage.delete(name)
+        raise
+    _bump_version(post)
+    return image
+
+
+@transaction.atomic
+def remove_post_image(*, post: Post, editor: Person, image: PostImage) -> None:
+    if image.post_id != post.pk:
+        raise ValidationError(_("That image isn't part of this post."))
+    name = image.image.name
+    image.delete()
+    _delete_file_after_commit(name)
+    _bump_version(post)
+
+
+@transaction.atomic
+def add_post_attachment(*, post: Post, editor: Person, upload: UploadedFile) -> PostAttachment:
+    """Attach a PDF or office document, its type checked by its content, not its name."""
+    if post.attachments.count() >= MAX_ATTACHMENTS_PER_POST:
+        raise ValidationError(
+            {
+                "attachment": _("A post can have at most %(max)d attachments.")
+                % {"max": MAX_ATTACHMENTS_PER_POST}
+            }
+        )
+    upload.seek(0)
+    try:
+        checked = check_attachment(upload)
+    except ValidationError as error:
+        raise ValidationError({"attachment": error.messages}) from error
+    upload.seek(0)
+    attachment = PostAttachment(
+        post=post,
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size_bytes=checked.size_bytes,
+        uploaded_by=editor,
+    )
+    extension = checked.extension.lstrip(".")
+    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    name = attachment.file.name
+    try:
+        attachment.save()
+    except Exception:
+        default_storage.delete(name)
+        raise
+    _bump_version(post)
+    return attachment
+
+
+@transaction.atomic
+def remove_post_attachment(*, post: Post, editor: Person, attachment: PostAttachment) -> None:
+    if attachment.post_id != post.pk:
+        raise ValidationError(_("That file isn't part of this post."))
+    name = attachment.file.name
+    attachment.delete()
+    _delete_file_after_commit(name)
+    _bump_version(post)

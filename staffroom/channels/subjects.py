@@ -1,0 +1,65 @@
+"""Posts as a discussion subject: how discussion finds, shows and guards a post's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from staffroom.accounts.models import Role
+from staffroom.accounts.permissions import has_role
+from staffroom.channels.models import Post
+from staffroom.channels.permissions import can_edit_channel, can_see_post
+from staffroom.discussion.models import Thread
+from staffroom.discussion.subjects import Subject, SubjectType, register_subject
+
+
+def subject_for(post: Post) -> Subject:
+    """The discussion subject of a post already checked as visible (no query)."""
+    return Subject(thread=post.thread, obj=post, title=post.title, url=post.get_absolute_url())
+
+
+def resolve_post(viewer: Any, thread: Thread) -> Subject:
+    """The post that owns `thread`, or a 404 if the viewer may not see it."""
+    post = (
+        Post.objects.select_related("channel", "channel__department", "author", "thread")
+        .filter(thread=thread)
+        .first()
+    )
+    if post is None or not can_see_post(viewer, post):
+        raise Http404
+    return subject_for(post)
+
+
+def can_moderate_post(person: Any, subject: Subject) -> bool:
+    """The channel's editors and moderators may hide any comment on a post."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return can_edit_channel(person, subject.obj.channel) or has_role(person, Role.MODERATOR)
+
+
+def visible_post_thread_ids(viewer: Any, threads: list[Thread]) -> set[int]:
+    """Of these threads, those whose post the viewer may see (one query).
+
+    Live posts in the viewer's audience; editors' drafts are left out on purpose, as lists
+    (notifications, search, backlinks) show only what is live.
+    """
+    ids = [thread.pk for thread in threads]
+    if not ids:
+        return set()
+    return set(
+        Post.objects.visible_to(viewer)
+        .filter(thread_id__in=ids)
+        .values_list("thread_id", flat=True)
+    )
+
+
+def register_post_subject() -> None:
+    register_subject(
+        SubjectType(
+            kind=Thread.Kind.POST,
+            resolve=resolve_post,
+            can_moderate=can_moderate_post,
+            visible_thread_ids=visible_post_thread_ids,
+        )
+    )
