@@ -53,6 +53,11 @@ DEMO_STEPS: list[str] = [
     "staffroom.demo.services.build_organisation",
     "staffroom.demo.services.build_people",
     "staffroom.demo.services.build_demo_accounts",
+    "staffroom.demo.content.channels.build_channels",
+    "staffroom.demo.content.strategy.build_strategic_plan",
+    "staffroom.demo.content.posts.build_posts",
+    "staffroom.demo.content.discussion.build_discussion",
+    "staffroom.demo.content.bulk.build_bulk_content",
 ]
 
 DemoStep = Callable[["DemoBuild"], None]

@@ -1,0 +1,7 @@
+"""Demo content: what the demo hospital's staff have written, read and answered.
+
+Steps (appended to staffroom.demo.services.DEMO_STEPS, run in this order):
+channels.build_channels, strategy.build_strategic_plan, posts.build_posts,
+discussion.build_discussion, and bulk.build_bulk_content (the `large` size only).
+The written words are in *_texts.py; specs.py says how they name people.
+"""
