@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -203,8 +203,20 @@ def get_channel_or_404(slug: str) -> Channel:
     return get_object_or_404(Channel.objects.select_related("department__site"), slug=slug)
 
 
-def get_tag_or_404(slug: str) -> Tag:
-    return get_object_or_404(Tag, slug=slug)
+def _tags_visible_to(viewer: object) -> QuerySet[Tag]:
+    """Tags on at least one post `viewer` may see: a tag used only on drafts, scheduled
+    posts or other audiences' posts names something the viewer may not know about."""
+    return Tag.objects.filter(Exists(Post.objects.visible_to(viewer).filter(tags=OuterRef("pk"))))
+
+
+def get_visible_tag_or_404(viewer: object, slug: str) -> Tag:
+    """The tag, if `viewer` may see a post that has it; a 404 for everyone else (one query)."""
+    return get_object_or_404(_tags_visible_to(viewer), slug=slug)
+
+
+def visible_tags(viewer: object, *, limit: int) -> list[Tag]:
+    """Up to `limit` tags by name, each on a post `viewer` may see (one query)."""
+    return list(_tags_visible_to(viewer).order_by("name", "id")[:limit])
 
 
 def _kind_rank(channel: Channel, department_id: int | None) -> int:

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import Http404
 
 from staffroom.accounts.models import Role
-from staffroom.accounts.permissions import has_role
-from staffroom.channels.models import Post
+from staffroom.accounts.permissions import has_organisation_wide_role, has_role
+from staffroom.channels.models import Channel, Post
 from staffroom.channels.permissions import can_edit_channel, can_see_post
 from staffroom.discussion.models import Thread
 from staffroom.discussion.subjects import Subject, SubjectType, register_subject
@@ -32,10 +32,25 @@ def resolve_post(viewer: Any, thread: Thread) -> Subject:
 
 
 def can_moderate_post(person: Any, subject: Subject) -> bool:
-    """The channel's editors and moderators may hide any comment on a post."""
-    if not getattr(person, "is_authenticated", False):
+    """The channel's editors and moderators may hide any comment on a post.
+
+    A moderator grant counts where it applies: an organisation-wide moderator moderates
+    every channel; one granted for a department (or its site) moderates that department's
+    channel only, not Let's Talk, topic channels or other departments.
+    """
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
         return False
-    return can_edit_channel(person, subject.obj.channel) or has_role(person, Role.MODERATOR)
+    channel = subject.obj.channel
+    if can_edit_channel(person, channel):
+        return True
+    department = (
+        channel.department
+        if channel.kind == Channel.Kind.DEPARTMENT and channel.department_id is not None
+        else None
+    )
+    if department is not None:
+        return has_role(person, Role.MODERATOR, department=department)
+    return has_organisation_wide_role(person, Role.MODERATOR)
 
 
 def visible_post_thread_ids(viewer: Any, threads: list[Thread]) -> set[int]:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -279,7 +279,11 @@ class PersonalTagFeed(_PostFeed):
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> tuple[Person, Tag]:
         viewer = feed_owner_or_404(kwargs["token"])
-        tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        # As on the tag page: a tag on no post the owner may see is no tag for them.
+        tag = Tag.objects.filter(
+            Exists(Post.objects.visible_to(viewer).filter(tags=OuterRef("pk"))),
+            slug=kwargs["slug"],
+        ).first()
         if tag is None:
             raise Http404
         return viewer, tag

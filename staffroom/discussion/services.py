@@ -126,7 +126,7 @@ def post_comment(
     if submission_key is not None:
         existing = Comment.objects.filter(submission_key=submission_key).first()
         if existing is not None:
-            return existing
+            return _same_submission(existing, thread=thread, author=author)
     text = clean_comment_body(body)
     locked_thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if locked_thread.is_locked:
@@ -151,7 +151,9 @@ def post_comment(
         # The same form sent twice at once: the other request stored it first.
         if submission_key is None:
             raise
-        return Comment.objects.get(submission_key=submission_key)
+        return _same_submission(
+            Comment.objects.get(submission_key=submission_key), thread=thread, author=author
+        )
     Thread.objects.filter(pk=thread.pk).update(
         comment_count=F("comment_count") + 1, version=F("version") + 1
     )
@@ -160,7 +162,11 @@ def post_comment(
     _record_mentioned(thread=thread, author=author, people=mentioned, comment=comment)
     record_backlinks(source=thread, paths=paths, comment=comment)
     answered = parent
-    if answered is not None and answered.author_id != author.pk:
+    if (
+        answered is not None
+        and answered.author_id != author.pk
+        and _can_see(answered.author, thread)
+    ):
         Notification.objects.create(
             recipient_id=answered.author_id,
             kind=Notification.Kind.REPLY,
@@ -169,6 +175,20 @@ def post_comment(
             comment=comment,
         )
     return comment
+
+
+def _same_submission(existing: Comment, *, thread: Thread, author: Person) -> Comment:
+    """The comment a repeated form made, if it is this author's in this thread.
+
+    A submission key is only a guard against double clicks: a key that made someone else's
+    comment, or one in another discussion, must never hand that comment back.
+    """
+    if existing.author_id != author.pk or existing.thread_id != thread.pk:
+        raise ValidationError(
+            _("This form was already used. Reload the page and write your comment again."),
+            code="key_used",
+        )
+    return existing
 
 
 @transaction.atomic
@@ -310,6 +330,9 @@ def _notify_reaction(*, person: Person, thread: Thread, comment: Comment | None)
         )
     if recipient_id is None or recipient_id == person.pk:
         return
+    recipient = Person.objects.select_related("department").filter(pk=recipient_id).first()
+    if recipient is None or not _can_see(recipient, thread):
+        return  # nobody is told about a discussion they may not see
     unread = Notification.objects.filter(
         recipient_id=recipient_id,
         kind=Notification.Kind.REACTION,

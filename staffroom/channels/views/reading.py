@@ -253,7 +253,7 @@ def _int(value: str | None) -> int:
 
 @login_required
 def tag_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    tag = queries.get_tag_or_404(slug)
+    tag = queries.get_visible_tag_or_404(request.user, slug)
     cursor = request.GET.get("cursor")
     context = {
         "tag": tag,

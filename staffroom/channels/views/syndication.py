@@ -19,11 +19,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from staffroom.channels import queries
 from staffroom.channels import syndication as feeds
-from staffroom.channels.models import Post, Tag
+from staffroom.channels.models import Post
 from staffroom.channels.permissions import check_edit_post, get_visible_post_or_404
 from staffroom.channels.services.sharing import (
     make_post_internal,
@@ -45,6 +46,7 @@ _public_feed = feeds.PublicPostFeed()
 # --- Personal feed addresses -----------------------------------------------------------------
 
 
+@never_cache  # the page shows secret feed addresses: no browser or proxy may keep it
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_settings(request: AuthenticatedRequest) -> HttpResponse:
@@ -74,7 +76,7 @@ def feed_settings(request: AuthenticatedRequest) -> HttpResponse:
             (channel, feeds.personal_channel_feed_url(token, channel))
             for channel in queries.my_channels(me)
         ]
-        tags = Tag.objects.order_by("name", "id")[:SETTINGS_TAG_LIMIT]
+        tags = queries.visible_tags(me, limit=SETTINGS_TAG_LIMIT)
         tag_feeds = [(tag, feeds.personal_tag_feed_url(token, tag)) for tag in tags]
     return render(
         request,
