@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -38,6 +40,7 @@ def sync_department_channels() -> int:
     Departments are never deleted (people keep their history), so neither are their
     channels. Runs after each directory import and each demo build; safe to repeat.
     """
+    _lock_department_channels()
     changed = 0
     existing = {
         c.department_id: c
@@ -62,6 +65,24 @@ def sync_department_channels() -> int:
             channel.save(update_fields=["name", "updated_at"])
             changed += 1
     return changed
+
+
+# PostgreSQL advisory lock key: the first 8 bytes of SHA-256("staffroom.department_channels").
+_SYNC_LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"staffroom.department_channels").digest()[:8], "big", signed=True
+)
+
+
+def _lock_department_channels() -> None:
+    """One sync at a time, so two never create the same department's channel.
+
+    PostgreSQL: a transaction-level advisory lock (the sync reads after taking it, so it sees
+    what a sync that ran first committed). SQLite: every transaction already begins with the
+    database's write lock (BEGIN IMMEDIATE in the settings).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SYNC_LOCK_KEY])
 
 
 def _free_slug(wanted: str, taken: set[str]) -> str:

@@ -245,6 +245,22 @@ def _save_status(post: Post, old_status: str, *fields: str) -> None:
 # --- Posts ---------------------------------------------------------------------------------
 
 
+def _same_submission(key: uuid.UUID, *, channel: Channel, author: Person) -> Post | None:
+    """The post this same form already made, or None for a new key.
+
+    A key used by someone else, or for another channel, is refused rather than answered
+    with that post: a form's key is never a way to reach another person's post.
+    """
+    existing = Post.objects.filter(submission_key=key).first()
+    if existing is None:
+        return None
+    if existing.author_id != author.pk or existing.channel_id != channel.pk:
+        raise ValidationError(
+            _("This form was already used. Reload the page and write your post again.")
+        )
+    return existing
+
+
 def _initial_status(action: str, publish_at: datetime | None) -> tuple[str, datetime | None]:
     if action == "draft":
         return Post.Status.DRAFT, None
@@ -282,7 +298,7 @@ def create_post(
     (a double click, a retried request) creates one post with its files once.
     """
     if submission_key is not None:
-        existing = Post.objects.filter(submission_key=submission_key).first()
+        existing = _same_submission(submission_key, channel=channel, author=author)
         if existing is not None:
             return existing
     words = clean_words(title=title, summary=summary, body=body)
@@ -309,7 +325,7 @@ def create_post(
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request made the post.
         if submission_key is not None:
-            existing = Post.objects.filter(submission_key=submission_key).first()
+            existing = _same_submission(submission_key, channel=channel, author=author)
             if existing is not None:
                 return existing
         raise
@@ -629,3 +645,30 @@ def remove_post_attachment(*, post: Post, editor: Person, attachment: PostAttach
     attachment.delete()
     _delete_file_after_commit(name)
     _bump_version(post)
+
+
+def publish_due_posts() -> int:
+    """Mark scheduled posts whose time has come as published; return how many.
+
+    Visibility never waits for this (a scheduled post is live once `published_at` passes);
+    it exists so the people mentioned in a scheduled post are notified once they can see it,
+    which they couldn't when it was scheduled. Run every few minutes by cron (docs/deploy.md);
+    the job system of a later issue will run it instead. Safe to run twice at once: each post
+    is taken under a row lock and only while still scheduled.
+    """
+    due = list(
+        Post.objects.filter(
+            status=Post.Status.SCHEDULED, published_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    published = 0
+    for pk in due:
+        with transaction.atomic():
+            post = Post.objects.select_for_update().select_related("author", "thread").get(pk=pk)
+            if post.status != Post.Status.SCHEDULED or not post.is_live:
+                continue
+            post.status = Post.Status.PUBLISHED
+            post.save(update_fields=["status", "updated_at"])
+            _record_links(post, render_body(post.body), post.author)
+            published += 1
+    return published

@@ -559,3 +559,60 @@ def test_archiving_or_restricting_a_public_post_makes_it_internal_for_good():
     )
     other.refresh_from_db()
     assert other.is_public is False
+
+
+def test_people_mentioned_in_a_scheduled_post_are_notified_once_it_goes_live(
+    channel: Channel, editor: Any
+) -> None:
+    import time_machine
+
+    from staffroom.notifications.models import Notification
+
+    colleague = PersonFactory(username="ana.lopez")
+    post = services.create_post(
+        channel=channel,
+        author=editor,
+        title="Rota changes",
+        summary="",
+        body="Thanks to @ana.lopez for the new rota.",
+        tags=[],
+        action="schedule",
+        publish_at=timezone.now() + timedelta(hours=1),
+    )
+    assert services.publish_due_posts() == 0
+    assert not Notification.objects.filter(recipient=colleague).exists()
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert services.publish_due_posts() == 1
+        assert services.publish_due_posts() == 0
+
+    post.refresh_from_db()
+    assert post.status == Post.Status.PUBLISHED
+    assert Notification.objects.filter(recipient=colleague, kind="mention").count() == 1
+
+
+def test_a_form_key_used_by_someone_else_is_refused_and_never_returns_their_post(
+    channel: Channel, editor: Any
+) -> None:
+    key = uuid.uuid4()
+    services.create_post(
+        channel=channel,
+        author=editor,
+        title="Mine",
+        summary="",
+        body="Text",
+        tags=[],
+        submission_key=key,
+    )
+    other_editor = ChannelEditorFactory(channel=channel).person
+    with pytest.raises(ValidationError, match="already used"):
+        services.create_post(
+            channel=channel,
+            author=other_editor,
+            title="Theirs",
+            summary="",
+            body="Text",
+            tags=[],
+            submission_key=key,
+        )
+    assert Post.objects.count() == 1

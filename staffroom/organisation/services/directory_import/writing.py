@@ -48,8 +48,9 @@ LOCK_KEY = int.from_bytes(
     hashlib.sha256(b"staffroom.directory_import").digest()[:8], "big", signed=True
 )
 
-# Called after an import's transaction commits. Later apps register here (channels keeps one
-# channel per department) so the directory never has to import them.
+# Called inside an import's transaction, under its lock, after the writes: later apps register
+# here (channels keeps one channel per department) so the directory never has to import them,
+# and what they derive from the directory is applied with it or not at all.
 after_import_applied: list[Callable[[], object]] = []
 
 
@@ -89,7 +90,7 @@ def apply_directory_file(*, data: bytes, full_snapshot: bool, actor: Person | No
             raise DirectoryFileError(plan)
         _write(plan)
         for hook in after_import_applied:
-            transaction.on_commit(hook)
+            hook()
     result = ImportResult(
         row_count=plan.row_count,
         created=len(plan.creates),
