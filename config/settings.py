@@ -7,6 +7,7 @@ laptop only by its environment.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -149,6 +150,24 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
+
+
+def _templates_fingerprint() -> str:
+    """A short hash of every template's content.
+
+    Rendered fragments (post cards, comment lists) are cached by the version of what they
+    show; putting this in the cache key prefix means a release that changes a template never
+    serves fragments rendered by the old one. Every app server with the same code computes
+    the same value.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((BASE_DIR / "staffroom").rglob("templates/**/*.html")):
+        digest.update(str(path.relative_to(BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CACHE_KEY_PREFIX = f"{env('CACHE_KEY_PREFIX', default='staffroom')}:{_templates_fingerprint()}"
 # Without Redis the cache lives in the database, so several processes still share it.
 REDIS_URL: str | None = env("REDIS_URL", default=None)
 if REDIS_URL:
@@ -156,7 +175,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="staffroom"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -165,6 +184,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "staffroom_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -9,9 +9,11 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.channels.models import Post
@@ -50,16 +52,32 @@ def _check_attachment(upload: UploadedFile | None) -> None:
         upload.seek(0)
 
 
+ATTACHMENT_HELP = format_lazy(
+    _(
+        "PDF, Word, Excel, PowerPoint, OpenDocument, CSV or plain text, up to {size} MB. "
+        "Checked by what the file contains, not its name."
+    ),
+    size=settings.POST_ATTACHMENT_MAX_MB,
+)
+ATTACHMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv,.txt"
+
+
 class ImageFields(forms.Form):
     """An image and its description; used alone (the images page) and in the post form."""
 
     image = forms.FileField(
         label=_("Image"),
         required=False,
-        help_text=_(
-            "JPEG, PNG or WebP. It is resized and its hidden details (such as GPS) are removed."
+        help_text=format_lazy(
+            _(
+                "JPEG, PNG, WebP or GIF, up to {size} MB. It is resized and its hidden details "
+                "(such as GPS) are removed."
+            ),
+            size=settings.POST_IMAGE_MAX_MB,
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
     alt_text = forms.CharField(
         label=_("Describe the image"),
@@ -102,11 +120,9 @@ class ImageUploadForm(ImageFields):
 class AttachmentUploadForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attachment"),
-        help_text=_("PDF, Word, Excel or PowerPoint, up to 20 MB."),
+        help_text=ATTACHMENT_HELP,
         error_messages={"required": _("Choose a file to attach.")},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
     )
 
     def clean_attachment(self) -> UploadedFile | None:
@@ -192,10 +208,8 @@ class PostForm(ImageFields):
     attachment = forms.FileField(
         label=_("Attachment"),
         required=False,
-        help_text=_("PDF, Word, Excel or PowerPoint."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}
-        ),
+        help_text=ATTACHMENT_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
     )
     publish_at = forms.DateTimeField(
         label=_("Go live at"),

@@ -48,6 +48,7 @@ def test_a_nurse_searches_from_the_header_and_narrows_to_comments(
     expect(header_search).to_have_value("hygiene")
     assert_accessible(page)
 
+    page.get_by_text("Filters: type, channel, dates").click()
     page.get_by_label("Type").select_option(label="Comments")
     page.locator("main").get_by_role("button", name="Search").click()
     expect(results.get_by_role("status")).to_have_text("1 result.")

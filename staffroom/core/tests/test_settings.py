@@ -117,3 +117,17 @@ def test_the_health_check_answers_ok(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_changed_template_changes_the_cache_prefix_so_old_fragments_are_never_served(
+    tmp_path, monkeypatch
+):
+    import config.settings as project_settings
+
+    template = tmp_path / "staffroom" / "channels" / "templates" / "channels" / "card.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<p>{{ post.title }}</p>")
+    monkeypatch.setattr(project_settings, "BASE_DIR", tmp_path)
+    before = project_settings._templates_fingerprint()
+    template.write_text("<p class='card'>{{ post.title }}</p>")
+    assert project_settings._templates_fingerprint() != before
