@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-python install-node run demo test test-fast test-browser lint fmt messages bench clean
+.PHONY: install install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages clean
 
 # Install into .venv: Python packages pinned by constraints.txt. Re-runs only when those
 # files change. `make run` needs nothing else.
@@ -38,7 +38,7 @@ run: install
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --size demo
 	@echo "Staffroom is at http://127.0.0.1:$(PORT)/ — demo logins are listed in README.md"
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Build (or top up) the demo hospital: `make demo SIZE=large` for 80,000 people.
 demo: install-python
@@ -74,8 +74,14 @@ test-fast: install-python
 test-browser: install
 	$(PY) -m pytest -m browser
 
-bench: install-python
+bench: bench-directory bench-pages
+
+bench-directory: install-python
 	DEBUG=true $(PY) scripts/bench_directory_import.py
+
+# Builds the demo and large demo hospitals in data/bench-pages/ the first time (large: ~90 s).
+bench-pages: install-python
+	$(PY) scripts/bench_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules

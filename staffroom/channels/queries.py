@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow, Post, PostReach, Tag
 from staffroom.core.pagination import KeysetPage, keyset_page
@@ -100,6 +104,54 @@ def with_card_fields(queryset: QuerySet[Post]) -> QuerySet[Post]:
     return queryset.select_related("channel", "author", "thread")
 
 
+CARD_TEMPLATE = "channels/_post_card_body.html"
+CARD_CACHE_SECONDS = 60 * 60 * 24
+
+
+def _card_key(post: Post, language: str) -> str:
+    # Everything the card shows changes one of these: the post's version (words, status,
+    # pin), the discussion's counters, the channel's name (updated_at).
+    thread = post.thread
+    return ":".join(
+        str(part)
+        for part in (
+            "post_card",
+            post.pk,
+            post.version,
+            thread.version,
+            thread.comment_count,
+            thread.reaction_total,
+            post.channel.updated_at.timestamp(),
+            language,
+        )
+    )
+
+
+def attach_card_html(posts: list[Post]) -> None:
+    """Give each post its rendered card as `post.card_html`: one cache read for the page.
+
+    Rendering is most of a list page's cost, and a card is the same for everyone who may see
+    it, so cards are cached by the versions of what they show. Reading them with one
+    `get_many` keeps the page's query count fixed on the database cache too. Cards missing
+    from the cache are rendered and stored together.
+    """
+    if not posts:
+        return
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    keys = {post.pk: _card_key(post, language) for post in posts}
+    cached = cache.get_many(list(keys.values()))
+    fresh: dict[str, str] = {}
+    for post in posts:
+        key = keys[post.pk]
+        html = cached.get(key)
+        if not isinstance(html, str):
+            html = render_to_string(CARD_TEMPLATE, {"post": post})
+            fresh[key] = html
+        post.card_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308  # our template's output
+    if fresh:
+        cache.set_many(fresh, CARD_CACHE_SECONDS)
+
+
 def unread_post_ids(person: Person, posts: list[Post]) -> frozenset[int]:
     """Which of these posts `person` has never opened: one query on the PostView index."""
     ids = [post.pk for post in posts]
@@ -132,6 +184,7 @@ def _post_list(
         if not cursor:
             shown_pinned = list(with_card_fields(pinned_top)[:pinned_limit])
     page = keyset_page(with_card_fields(posts), ordering=POST_ORDER, cursor=cursor, limit=limit)
+    attach_card_html([*shown_pinned, *page.items])
     return PostList(
         page=page,
         pinned=shown_pinned,

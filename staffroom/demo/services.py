@@ -22,7 +22,7 @@ from typing import TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -110,6 +110,19 @@ class DemoReport:
         return not any(self.created.values())
 
 
+def _refresh_planner_statistics() -> None:
+    """After a bulk load, tell PostgreSQL what the tables now hold.
+
+    Autovacuum would get there eventually (and may be off); until it does, the planner
+    believes the tables are nearly empty and picks plans that take hundreds of milliseconds
+    on the large dataset (measured: the home feed at 449 ms before, 30 ms after).
+    SQLite's planner needs no statistics for these queries.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def build_demo_hospital(
     *, size: DemoSize, seed: int = DEFAULT_SEED, today: date | None = None
 ) -> DemoReport:
@@ -128,6 +141,8 @@ def build_demo_hospital(
             step(build)
         if build.created.get("people"):
             recount_people()
+    if any(build.created.values()):
+        _refresh_planner_statistics()
     return DemoReport(
         size=size,
         seed=seed,

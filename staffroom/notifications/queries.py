@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from staffroom.accounts.models import Person
+from staffroom.channels.models import Post
 from staffroom.core.pagination import keyset_page
 from staffroom.discussion import subjects
+from staffroom.discussion.models import Thread
 from staffroom.notifications.models import Notification
 
 PAGE_SIZE = 30
@@ -75,7 +79,14 @@ def notification_page(
 
 def unread_count(person: Person) -> int:
     """Unread notifications, counted up to UNREAD_SHOWN_UP_TO + 1 on the (recipient, read_at)
-    index: one cheap query, whatever the size of the inbox."""
-    return Notification.objects.filter(recipient=person, read_at__isnull=True)[
-        : UNREAD_SHOWN_UP_TO + 1
-    ].count()
+    index: one cheap query, whatever the size of the inbox.
+
+    A notification about a post the person may no longer see (its audience changed) is not
+    counted: even a number must not reveal that such a post exists.
+    """
+    visible_post = Post.objects.visible_to(person).filter(thread_id=OuterRef("thread_id"))
+    return (
+        Notification.objects.filter(recipient=person, read_at__isnull=True)
+        .filter(~Q(thread__kind=Thread.Kind.POST) | Exists(visible_post))[: UNREAD_SHOWN_UP_TO + 1]
+        .count()
+    )

@@ -139,3 +139,26 @@ def test_the_feed_makes_the_same_number_of_queries_with_few_or_many_posts(
     cursor = signed_in.get(FEED).context["posts"].page.next_cursor
     more = query_count(lambda: signed_in.get(FEED, {"cursor": cursor}))
     assert more <= many
+
+
+def test_cached_cards_are_read_together_and_show_new_counts_at_once(
+    signed_in: Client, person: Person, lets_talk: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from staffroom.discussion.services import post_comment
+
+    post = PostFactory(channel=lets_talk, title="Town hall questions")
+    PostFactory.create_batch(4, channel=lets_talk)
+    assert "0 comments" in signed_in.get(FEED).content.decode()
+
+    reads: list[int] = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, **kw: reads.append(len(keys)) or real_get_many(keys, **kw)
+    )
+    post_comment(thread=post.thread, author=person, body="Will there be a recording?")
+    page = signed_in.get(FEED).content.decode()
+    assert reads == [5]  # one read for the whole page of cards
+    card = page[page.index("Town hall questions") :]
+    assert "1 comment" in card[: card.index("</article>")]

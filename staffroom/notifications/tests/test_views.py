@@ -63,6 +63,16 @@ def test_notifications_about_posts_the_person_can_no_longer_see_are_hidden(
     assert "Soon restricted" not in client.get(LIST).content.decode()
 
 
+def test_the_unread_count_leaves_out_posts_the_person_can_no_longer_see(nurse: Person) -> None:
+    post = PostFactory(title="Soon restricted")
+    mention(nurse, post=post)
+    mention(nurse)
+    assert unread_count(nurse) == 2
+    post.audience_departments.set([DepartmentFactory()])
+    Post.objects.filter(pk=post.pk).update(audience_restricted=True)
+    assert unread_count(nurse) == 1
+
+
 def test_opening_a_notification_marks_it_read_and_goes_to_the_comment(
     client: Client, nurse: Person
 ) -> None:
