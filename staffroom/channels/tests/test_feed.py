@@ -154,9 +154,12 @@ def test_cached_cards_are_read_together_and_show_new_counts_at_once(
 
     reads: list[int] = []
     real_get_many = cache.get_many
-    monkeypatch.setattr(
-        cache, "get_many", lambda keys, **kw: reads.append(len(keys)) or real_get_many(keys, **kw)
-    )
+
+    def counting_get_many(keys: list[str], **kwargs: object) -> dict[str, object]:
+        reads.append(len(keys))
+        return real_get_many(keys, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting_get_many)
     post_comment(thread=post.thread, author=person, body="Will there be a recording?")
     page = signed_in.get(FEED).content.decode()
     assert reads == [5]  # one read for the whole page of cards
