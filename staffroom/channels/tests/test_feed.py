@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -155,7 +156,7 @@ def test_cached_cards_are_read_together_and_show_new_counts_at_once(
     reads: list[int] = []
     real_get_many = cache.get_many
 
-    def counting_get_many(keys: list[str], **kwargs: object) -> dict[str, object]:
+    def counting_get_many(keys: list[str], **kwargs: Any) -> dict[str, Any]:
         reads.append(len(keys))
         return real_get_many(keys, **kwargs)
 
