@@ -27,3 +27,6 @@ STORAGES = {
 }
 STATICFILES_DIRS = [BASE_DIR / "staffroom" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The in-process cache outlives each test, so counts would pile up across the suite; the
+# limiter's own tests (staffroom/core/tests/test_ratelimit.py) switch it back on.
+RATE_LIMITS_ENABLED = False

@@ -16,16 +16,19 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
 from staffroom.accounts.middleware import SHARED_DEVICE_KEY
 from staffroom.accounts.models import Person
+from staffroom.core.ratelimit import rate_limit
 
 SHARED_DEVICE_COOKIE = "staffroom_shared_device"
 _ONE_YEAR = 60 * 60 * 24 * 365
 
 
+@method_decorator(rate_limit("sign_in"), name="dispatch")  # before any password is hashed
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.ratelimit import rate_limit
 from staffroom.discussion import queries
 from staffroom.discussion.forms import CommentEditForm, CommentForm, ReactionForm
 from staffroom.discussion.models import Comment, Thread
@@ -63,6 +64,7 @@ def thread_page(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("comment")
 def comment(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
     thread = queries.get_thread_or_404(thread_id)
     subject = get_visible_subject_or_404(request.user, thread)
@@ -207,6 +209,7 @@ def _react_response(
 
 @login_required
 @require_POST
+@rate_limit("react")
 def react_to_subject(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
     thread = queries.get_thread_or_404(thread_id)
     subject = get_visible_subject_or_404(request.user, thread)
@@ -221,6 +224,7 @@ def react_to_subject(request: AuthenticatedRequest, thread_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+@rate_limit("react")
 def react_to_comment(request: AuthenticatedRequest, comment_id: int) -> HttpResponse:
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
@@ -257,6 +261,7 @@ def comment_delete(request: AuthenticatedRequest, comment_id: int) -> HttpRespon
 
 
 @login_required
+@rate_limit("comment")
 def comment_edit(request: AuthenticatedRequest, comment_id: int) -> HttpResponse:
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)

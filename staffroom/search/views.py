@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.ratelimit import rate_limit
 from staffroom.search import queries
 from staffroom.search.forms import SearchForm
 
 
 @login_required
+@rate_limit("search", methods=["GET"], when=lambda request: bool(request.GET.get("q")))
 def search(request: AuthenticatedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, channels=queries.channel_choices())
     results = None

@@ -36,6 +36,7 @@ from staffroom.channels.permissions import (
 from staffroom.channels.revisions import compare, versions_of
 from staffroom.channels.services import posts as services
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.ratelimit import rate_limit
 
 # What each status button does, and what the person is told afterwards.
 _STATUS_DONE = {
@@ -81,6 +82,7 @@ def _apply_form_error(form: PostForm, error: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def post_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     channel = get_object_or_404(Channel.objects.select_related("department"), slug=slug)
     check_post_in_channel(request.user, channel)
@@ -141,6 +143,7 @@ def _message_for(post: Post, *, created: bool) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_visible_post_or_404(request.user, pk)
     check_edit_post(request.user, post)

@@ -69,3 +69,28 @@
     });
   });
 })();
+
+/* A rate-limited htmx request (HTTP 429) carries a short notice for the top of the page
+   (HX-Retarget/HX-Reswap from staffroom/core/ratelimit.py). htmx doesn't swap error
+   responses by default: let this one through, replacing an earlier notice. The form that
+   was sent isn't replaced, so what the person typed stays, and it can be sent again. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 429 || !xhr.getResponseHeader("HX-Retarget")) { return; }
+    var earlier = document.getElementById("rate-limit-notice");
+    if (earlier) { earlier.remove(); }
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    // Nothing was sent: a data-submit-once form may be sent again once the wait is over.
+    var source = event.detail.elt;
+    var form = source && source.closest ? source.closest("form") : null;
+    if (form && form.hasAttribute("data-submit-once")) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("[type=submit]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+    }
+  });
+})();
