@@ -63,6 +63,10 @@ DEMO_MODE = DEBUG and env.bool("DEMO_MODE", default=True)
 # Empty means "our organisation", in each person's language.
 ORGANISATION_NAME: str = env("ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else "")
 
+# Organisation-specific PHI formats (e.g. the local MRN), as a JSON list of
+# {"kind": "local_mrn", "regex": "RH\\d{7}", "label": "Riverside MRN"}; checked at start-up.
+PHI_EXTRA_PATTERNS: list[dict[str, str]] = env.json("PHI_EXTRA_PATTERNS", default=[])
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -83,7 +87,9 @@ INSTALLED_APPS = [
     "staffroom.strategy",
     "staffroom.channels",
     "staffroom.notifications",
+    "staffroom.audit",
     "staffroom.search",
+    "staffroom.privacy",
     "staffroom.demo",
 ]
 
@@ -233,11 +239,31 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "staffroom.accounts.backends.lockout_username"
 AXES_VERBOSE = False
 # Trust X-Forwarded-For only behind a declared number of proxies; otherwise anyone could
-# write the address recorded against their failed sign-ins.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# write the address recorded against their failed sign-ins or counted by the rate limits.
+# One function finds the address for both (django-ipware, which axes would use, isn't installed).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "staffroom.core.ratelimit.client_ip"
+
+# Abuse limits (staffroom/core/ratelimit.py, docs/decisions/0013-rate-limits.md): attempts per
+# window, e.g. "30/10m", or "off". Each is RATE_LIMIT_<ACTION>_PER_PERSON / _PER_IP in the
+# environment. Per address they are generous: thousands of staff share a few NAT addresses.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+_RATE_LIMIT_DEFAULTS = {
+    "sign_in": {"per_ip": "300/5m"},
+    "post": {"per_person": "30/h", "per_ip": "600/h"},
+    "comment": {"per_person": "30/10m", "per_ip": "1000/10m"},
+    "react": {"per_person": "120/10m", "per_ip": "3000/10m"},
+    "vote": {"per_person": "120/10m", "per_ip": "3000/10m"},
+    "flag": {"per_person": "20/h", "per_ip": "300/h"},
+    "search": {"per_person": "60/m", "per_ip": "1200/m"},
+}
+RATE_LIMITS = {
+    action: {
+        scope: env(f"RATE_LIMIT_{action.upper()}_{scope.upper()}", default=rate)
+        for scope, rate in scopes.items()
+    }
+    for action, scopes in _RATE_LIMIT_DEFAULTS.items()
+}
 
 # Sign people out after a period without activity; shared ward computers sooner.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
@@ -263,6 +289,10 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
+# security.W021 asks for HSTS preload; we decline on purpose. Preloading commits the whole
+# registrable domain (the hospital's, e.g. riverside.example) and every subdomain to HTTPS in
+# browsers for months, which is the hospital's call, not one application's.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -339,6 +369,10 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Results by group (initiative answers by department or job family) hide any group with fewer
 # answers than this, so nobody's answer can be picked out.
 RESULTS_MIN_GROUP_SIZE = env.int("RESULTS_MIN_GROUP_SIZE", default=5)
+
+# The audit trail keeps entries this many days (about 7 years by default); `purge_audit`,
+# run daily from cron, removes older ones and leaves a checkpoint in the chain.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2555)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

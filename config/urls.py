@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("staffroom.discussion.urls")),
     path("", include("staffroom.search.urls")),
     path("", include("staffroom.notifications.urls")),
+    path("", include("staffroom.audit.urls")),
     path("", include("staffroom.organisation.urls")),
     path("account/", include("staffroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 
 from staffroom.accounts.forms import PersonChangeForm, PersonCreationForm
 from staffroom.accounts.models import Person, RoleGrant
+from staffroom.audit.models import AuditAction  # audit trail (issue 4)
+from staffroom.audit.services import record_audit  # audit trail (issue 4)
 from staffroom.organisation.services import recount_people
 
 
@@ -15,6 +17,31 @@ class RoleGrantInline(admin.TabularInline[RoleGrant, Person]):
     extra = 0
     autocomplete_fields = ["site", "department"]
     readonly_fields = ["granted_by"]
+
+
+def _audit_role(request: HttpRequest, grant: RoleGrant, action: AuditAction, *, new: bool) -> None:
+    """Audit trail (issue 4): every role change made in the technical admin."""
+    scope = (
+        f"department {grant.department_id}"
+        if grant.department_id
+        else f"site {grant.site_id}"
+        if grant.site_id
+        else "whole organisation"
+    )
+    verb = "revoked" if action == AuditAction.ROLE_REVOKED else "granted" if new else "changed"
+    record_audit(
+        actor=request.user if isinstance(request.user, Person) else None,
+        action=action,
+        target=("accounts.person", grant.person_id),
+        summary=f"Role {grant.role} {verb} for person {grant.person_id} ({scope})",
+        data={
+            "grant": grant.pk,
+            "role": grant.role,
+            "site": grant.site_id,
+            "department": grant.department_id,
+        },
+        request=request,
+    )
 
 
 @admin.register(Person)
@@ -62,10 +89,15 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # UserAdmin is generic 
         """Record who granted each new role (the technical admin is one place roles change)."""
         grants = formset.save(commit=False)
         for grant in grants:
+            is_new = grant.pk is None
             if isinstance(grant, RoleGrant) and grant.pk is None:
                 grant.granted_by = request.user
             grant.save()
+            if isinstance(grant, RoleGrant):
+                _audit_role(request, grant, AuditAction.ROLE_GRANTED, new=is_new)
         for removed in formset.deleted_objects:
+            if isinstance(removed, RoleGrant):
+                _audit_role(request, removed, AuditAction.ROLE_REVOKED, new=False)
             removed.delete()
         formset.save_m2m()
 

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.accounts.permissions import is_administrator
+from staffroom.audit.permissions import can_view_audit
 
 
 @dataclass(frozen=True)
@@ -42,5 +43,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if is_administrator(request.user):
         items.append(NavItem(_("Administration"), reverse("organisation:import_list")))
+    if can_view_audit(request.user):  # audit trail (issue 4): privacy officers and admins
+        items.append(NavItem(_("Audit trail"), reverse("audit:list")))
     current = next((item for item in items if item.is_current(request.path)), None)
     return {**base, "nav_items": items, "nav_current": current}

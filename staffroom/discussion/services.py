@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
+from staffroom.audit.models import AuditAction  # audit trail (issue 4)
+from staffroom.audit.services import record_audit  # audit trail (issue 4)
 from staffroom.core.richtext import find_mentions, render_markdown
 from staffroom.discussion import subjects
 from staffroom.discussion.models import (
@@ -174,6 +176,13 @@ def post_comment(
             thread=thread,
             comment=comment,
         )
+    record_audit(  # audit trail (issue 4): ids only, never the comment's words
+        actor=author,
+        action=AuditAction.COMMENT_CREATED,
+        target=comment,
+        summary=f"Comment {comment.pk} in thread {thread.pk}",
+        data={"thread": thread.pk, "parent": comment.parent_id},
+    )
     return comment
 
 
@@ -213,6 +222,13 @@ def edit_comment(*, comment: Comment, editor: Person, body: str) -> Comment:
     # Only people not mentioned before are recorded (and told); the same for links.
     _record_mentioned(thread=thread, author=editor, people=mentioned, comment=locked)
     record_backlinks(source=thread, paths=paths, comment=locked)
+    record_audit(  # audit trail (issue 4): ids only, never the comment's words
+        actor=editor,
+        action=AuditAction.COMMENT_CHANGED,
+        target=locked,
+        summary=f"Comment {locked.pk} in thread {locked.thread_id} edited: body",
+        data={"thread": locked.thread_id, "fields": ["body"]},
+    )
     return locked
 
 
@@ -237,6 +253,15 @@ def delete_comment(*, comment: Comment, by: Person) -> Comment:
         Comment.objects.filter(pk=locked.parent_id, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
         )
+    by_author = by.pk == locked.author_id
+    record_audit(  # audit trail (issue 4): ids only, never the comment's words
+        actor=by,
+        action=AuditAction.COMMENT_DELETED,
+        target=locked,
+        summary=f"Comment {locked.pk} in thread {locked.thread_id} removed"
+        + (" by its author" if by_author else " by a moderator"),
+        data={"thread": locked.thread_id, "by_author": by_author},
+    )
     return locked
 
 

@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from staffroom.accounts.models import Person
+from staffroom.audit.models import AuditAction  # audit trail (issue 4)
+from staffroom.audit.services import record_audit  # audit trail (issue 4)
 from staffroom.channels.models import Channel, Post, PostAttachment, PostImage, PostRevision, Tag
 from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
 from staffroom.core.uploads import check_attachment, process_image
@@ -341,6 +343,7 @@ def create_post(
         add_post_image(post=post, editor=author, upload=image, alt_text=alt_text)
     _record_links(post, rendered, author)
     post.refresh_from_db(fields=["version"])
+    _audit(post, author, AuditAction.POST_CREATED)
     return post
 
 
@@ -372,6 +375,7 @@ def edit_post(
     words = clean_words(title=title, summary=summary, body=body)
     normalise_tags(tags)
     post = _locked(post)
+    audit_before = _audited_fields(post)  # audit trail (issue 4)
     words_changed = (words.title, words.summary, words.body) != (
         post.title,
         post.summary,
@@ -422,6 +426,15 @@ def edit_post(
     post.refresh_from_db(fields=["version"])
     if words_changed:
         _record_links(post, rendered, editor)
+    after = _audited_fields(post)
+    changed = [name for name in after if after[name] != audit_before[name]]
+    record_audit(  # audit trail (issue 4): which fields changed, never their words
+        actor=editor,
+        action=AuditAction.POST_CHANGED,
+        target=post,
+        summary=f"Post {post.pk} edited: {', '.join(changed)}",
+        data={"channel": post.channel_id, "fields": changed},
+    )
     return post
 
 
@@ -441,6 +454,7 @@ def publish_post(*, post: Post, editor: Person) -> Post:
     _save_status(post, old_status)
     if old_status not in _COUNTED:
         _record_links(post, render_body(post.body), editor)
+    _audit(post, editor, AuditAction.POST_PUBLISHED, old_status)
     return post
 
 
@@ -460,6 +474,7 @@ def schedule_post(*, post: Post, editor: Person, publish_at: datetime | None) ->
     _save_status(post, old_status)
     if old_status not in _COUNTED:
         _record_links(post, render_body(post.body), editor)
+    _audit(post, editor, AuditAction.POST_SCHEDULED, old_status)
     return post
 
 
@@ -473,6 +488,7 @@ def unpublish_post(*, post: Post, editor: Person) -> Post:
     post.status, post.published_at, post.pinned_at = Post.Status.DRAFT, None, None
     post.is_public = False
     _save_status(post, old_status, "is_public")
+    _audit(post, editor, AuditAction.POST_UNPUBLISHED, old_status)
     return post
 
 
@@ -486,6 +502,7 @@ def archive_post(*, post: Post, editor: Person) -> Post:
     post.status, post.pinned_at = Post.Status.ARCHIVED, None
     post.is_public = False  # restoring brings it back internal; sharing is a fresh decision
     _save_status(post, old_status, "is_public")
+    _audit(post, editor, AuditAction.POST_ARCHIVED, old_status)
     return post
 
 
@@ -503,6 +520,7 @@ def restore_post(*, post: Post, editor: Person) -> Post:
     else:
         post.status = Post.Status.PUBLISHED
     _save_status(post, old_status)
+    _audit(post, editor, AuditAction.POST_RESTORED, old_status)
     return post
 
 
@@ -528,6 +546,7 @@ def pin_post(*, post: Post, editor: Person) -> Post:
         )
     post.pinned_at = timezone.now()
     _save_status(post, post.status)
+    _audit(post, editor, AuditAction.POST_PINNED)
     return post
 
 
@@ -538,7 +557,34 @@ def unpin_post(*, post: Post, editor: Person) -> Post:
         return post
     post.pinned_at = None
     _save_status(post, post.status)
+    _audit(post, editor, AuditAction.POST_UNPINNED)
     return post
+
+
+def _audit(post: Post, editor: Person, action: AuditAction, old_status: str = "") -> None:
+    """Audit trail (issue 4): ids and statuses only, never the post's words."""
+    data: dict[str, object] = {"channel": post.channel_id, "status": post.status}
+    if old_status and old_status != post.status:
+        data["from_status"] = old_status
+    record_audit(
+        actor=editor,
+        action=action,
+        target=post,
+        summary=f"Post {post.pk} in channel {post.channel_id}: {action.label}",
+        data=data,
+    )
+
+
+def _audited_fields(post: Post) -> dict[str, object]:
+    """Audit trail (issue 4): what an edit may change, to name (never show) what it did."""
+    return {
+        "title": post.title,
+        "summary": post.summary,
+        "body": post.body,
+        "initiative": post.initiative_id,
+        "audience_restricted": post.audience_restricted,
+        "is_public": post.is_public,
+    }
 
 
 def _bump_version(post: Post) -> None:

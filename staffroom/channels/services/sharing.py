@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
+from staffroom.audit.models import AuditAction  # audit trail (issue 4)
+from staffroom.audit.services import record_audit  # audit trail (issue 4)
 from staffroom.channels.models import FeedToken, Post
 from staffroom.channels.permissions import check_edit_post
 
@@ -49,6 +51,12 @@ def make_post_public(*, post: Post, by: Person) -> Post:
             is_public=True, version=F("version") + 1, updated_at=timezone.now()
         )
         logger.info("Post %s made public by %s", current.pk, by.username)
+        record_audit(  # audit trail (issue 4)
+            actor=by,
+            action=AuditAction.POST_MADE_PUBLIC,
+            target=current,
+            summary=f"Post {current.pk} made public",
+        )
     current.refresh_from_db(fields=["is_public", "version", "updated_at"])
     _copy_state(current, post)
     return post
@@ -64,6 +72,12 @@ def make_post_internal(*, post: Post, by: Person) -> Post:
             is_public=False, version=F("version") + 1, updated_at=timezone.now()
         )
         logger.info("Post %s made internal by %s", current.pk, by.username)
+        record_audit(  # audit trail (issue 4)
+            actor=by,
+            action=AuditAction.POST_MADE_INTERNAL,
+            target=current,
+            summary=f"Post {current.pk} made internal",
+        )
     current.refresh_from_db(fields=["is_public", "version", "updated_at"])
     _copy_state(current, post)
     return post
