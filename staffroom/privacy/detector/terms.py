@@ -1,0 +1,297 @@
+"""Word lists the detector reads context from, written for Staffroom (English and Spanish).
+
+Lower-case single words unless the list says otherwise. They describe *kinds* of context
+(clinical vocabulary, staff roles, meeting places), never particular people or posts.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> list[str]:
+    """The whitespace-separated words of `text` (lists below stay easy to read and edit)."""
+    return text.split()
+
+
+# Diagnoses, procedures, treatments and care events: a name or room near these is about care.
+CLINICAL_WORDS = frozenset(
+    _words(
+        """
+        admitted admission admit readmitted readmission discharged discharge transferred
+        transfer diagnosed diagnosis dx prognosis intubated extubated coded resuscitated surgery
+        surgical operated operation procedure biopsy chemo chemotherapy radiation dialysis
+        hemodialysis transplant insulin drip iv warfarin heparin morphine opioid overdose
+        antibiotics antibiotic dose dosage prescribed prescription medication meds allergy
+        allergic allergies sepsis septic pneumonia stroke cva mi infarction cardiac arrest
+        seizure seizures fracture fractured hip replacement cancer tumor tumour leukemia
+        lymphoma carcinoma metastatic oncology diabetes diabetic dka hypoglycemia copd asthma
+        chf hypertension dementia alzheimer's alzheimers delirium fall falls wound ulcer
+        pressure-injury amputation amputee trach tracheostomy ventilator vent bipap cpap oxygen
+        o2 catheter foley picc port feeding tube ng peg c.diff c-diff mrsa vre tb tuberculosis
+        covid covid-19 flu influenza rsv isolation hiv hepatitis pregnant pregnancy labor labour
+        delivered delivery c-section miscarriage stillborn nicu picu icu ccu er ed trauma injury
+        injured bleed bleeding hemorrhage gi mri ct x-ray xray ultrasound echo ekg ecg scan labs
+        lab bloodwork redraw specimen pathology results symptoms symptom pain chest-pain fever
+        vomiting nausea rash infection infected cellulitis abscess appendicitis appendectomy
+        cholecystectomy colonoscopy endoscopy cardiac cath stent bypass cabg pacemaker
+        arrhythmia afib psych psychiatric suicidal suicide depression anxiety schizophrenia
+        bipolar withdrawal detox rehab rehabilitation hospice palliative dnr comfort-care
+        terminal  died death deceased expired autopsy morgue code-blue rapid-response
+        wristband chart recovering recovery recovered post-op postop pre-op preop anesthesia
+        sedation sedated uti pe dvt embolism sats saturation bronchoscopy thoracentesis
+        paracentesis intubation sickle anemia renal kidney liver cirrhosis pancreatitis hernia
+        gallbladder concussion burn burns laceration stitches sutures splint pneumothorax ostomy
+        colostomy urinary incontinence diarrhea dehydration dehydrated hypotension tachycardia
+        bradycardia hyperkalemia hypokalemia hyponatremia confused confusion agitated restraints
+        sitter fell med potassium sodium hemoglobin creatinine troponin inr lactate wbc a1c
+        vitals bp hr
+        glucose sugar transfusion blood platelets tpn npo paciente ingresado ingresada ingreso
+        alta diagnóstico diagnosticado diagnosticada cirugía operado operada quimioterapia
+        diálisis insulina neumonía ictus infarto fractura cáncer demencia caída herida úlcera
+        sepsis tratamiento medicación dosis alergia embarazada parto urgencias uci intubado
+        intubada falleció fallecido fallecida biopsia resultados síntomas dolor fiebre infección
+        hospitalizado hospitalizada ingresó
+        """
+    )
+)
+
+# Multi-word clinical phrases (matched as phrases, lower-case).
+CLINICAL_PHRASES = (
+    "chest pain",
+    "hip replacement",
+    "knee replacement",
+    "heart attack",
+    "heart failure",
+    "blood pressure",
+    "blood sugar",
+    "code blue",
+    "rapid response",
+    "fall risk",
+    "c. diff",
+    "end of life",
+    "comfort care",
+    "came in with",
+    "brought in",
+    "passed away",
+    "sala de partos",
+)
+
+# Words that point at one person who is (or is related to) a patient.
+PATIENT_NOUNS = frozenset(
+    _words(
+        """
+        patient pt pt. patient's pt's patients' gentleman lady man woman boy girl child kid baby
+        infant newborn toddler teen teenager resident's paciente señor señora niño niña bebé
+        hombre mujer anciano anciana
+        """
+    )
+)
+
+FAMILY_WORDS = frozenset(
+    _words(
+        """
+        family daughter son wife husband mother father mom mum dad sister brother spouse
+        grandson granddaughter grandpa grandma grandmother grandfather granny caregiver guardian
+        parents parent niece nephew aunt uncle fiancé fiancée boyfriend girlfriend familia hija
+        hijo esposa esposo marido madre padre hermana hermano nieta nieto abuela abuelo
+        """
+    )
+)
+
+# Pronouns that, together with clinical words, make a sentence about one person's care.
+PERSON_PRONOUNS = frozenset(_words("he she his her him hers él ella su"))
+
+# Courtesy titles used for patients as much as for staff. "Dr." is not here: see STAFF_TITLES.
+HONORIFICS = frozenset(
+    _words(
+        """
+        mr mrs ms miss mx sr sra srta señor señora don doña sir madam mister
+        """
+    )
+)
+
+# Titles and roles: a name right after one of these belongs to a colleague.
+STAFF_TITLES = frozenset(
+    _words(
+        """
+        dr dra doctor doctora nurse rn lpn np pa md cna tech technician therapist pharmacist
+        chaplain manager director supervisor coordinator secretary clerk chief ceo cfo cno coo
+        cmo vp president colleague coworker co-worker volunteer intern fellow surgeon physician
+        provider educator specialist administrator officer aide resident attending hospitalist
+        midwife paramedic emt dietitian nutritionist counselor counsellor receptionist scheduler
+        porter housekeeper engineer analyst lead charge preceptor mentor professor instructor
+        enfermera enfermero médico médica supervisora compañera compañero jefa jefe auxiliar
+        celador celadora técnico técnica residente
+        """
+    )
+)
+
+# Words of thanks and welcome: "thanks to Maria Lopez" is about a colleague.
+STAFF_GREETINGS = frozenset(
+    _words(
+        """
+        thanks thank kudos shout-out shoutout shout congrats congratulations welcome welcoming
+        farewell goodbye bravo cheers applause gracias felicidades enhorabuena bienvenida
+        bienvenido bienvenidos
+        """
+    )
+)
+
+# Work-life words that make a sentence about staff rather than about a patient's care.
+STAFF_ACTIVITY = frozenset(
+    _words(
+        """
+        nclex exam exams boards
+        shift shifts covering covered cover anniversary retire retired retiring retirement
+        promoted promotion hired joined joins onboarding orientation award awarded nominated
+        nomination certification certified graduated graduation mentor mentored mentoring
+        precepted precepting trained training taught teaching lecture talk presentation
+        presented webinar conference meeting committee volunteers volunteering employee
+        employees staff team colleague colleagues coworkers leads leading led organized
+        organised organizing handled handling caught catching coordinated scheduling badge
+        payroll pension turno turnos aniversario jubilación jubilada jubilado formación reunión
+        equipo compañeros
+        """
+    )
+)
+
+# Departments: "James in transport", "call pharmacy at ...".
+DEPARTMENTS = frozenset(
+    _words(
+        """
+        transport transportation facilities evs housekeeping pharmacy radiology lab laboratory
+        it hr payroll finance billing security dietary nutrition kitchen cafeteria maintenance
+        engineering registration admitting quality education marketing communications
+        administration admin switchboard helpdesk help-desk desk office department dept service
+        services unit station line hotline operator front-desk scheduling supply purchasing
+        compliance privacy legal volunteers chaplaincy foundation farmacia admisión
+        mantenimiento limpieza cocina informática
+        """
+    )
+)
+
+# Rooms that are places for staff, events or things, not for a patient.
+NON_PATIENT_ROOMS = frozenset(
+    _words(
+        """
+        conference meeting meets meet committee training huddle lactation break classroom
+        auditorium supply storage server call on-call locker board town quiet staff lounge
+        education simulation sim lecture class session webinar orientation lunch seminar
+        workshop presentation event interview office copy utility mechanical linen clean dirty
+        nourishment family-room in-service inservice join rsvp
+        reunión reuniones formación sala aula descanso
+        """
+    )
+)
+
+# What marks a date as an event (a meeting, a launch), not a day in a patient's care.
+EVENT_WORDS = frozenset(
+    _words(
+        """
+        meeting town hall webinar training class session workshop seminar conference lecture
+        talk starts starting start begins beginning launch launches rolls deadline due effective
+        go-live golive celebration party picnic potluck drive clinic orientation enrollment
+        enrolment election vote survey scheduled downtime upgrade review forum fair festival
+        reunión formación sesión taller jornada charla celebración fiesta
+        """
+    )
+)
+
+# Verbs and nouns of a care episode that give a date to a patient.
+CARE_EVENT_WORDS = frozenset(
+    _words(
+        """
+        admitted admission readmitted discharged discharge transferred transfer operated surgery
+        procedure intubated coded died passed expired delivered presented arrived seen visit
+        fell injured diagnosed ingresado ingresada ingresó alta operado operada falleció
+        trasladado trasladada
+        """
+    )
+)
+
+# An address near these words is the hospital's own (a clinic, an office), not a home.
+ORG_PLACE_WORDS = frozenset(
+    _words(
+        """
+        clinic office campus building center centre parking garage lot site location hospital
+        headquarters pavilion tower conference event meeting opens opening moving moved pharmacy
+        lab entrance shuttle clínica oficina edificio centro aparcamiento sede
+        """
+    )
+)
+
+RESIDENCE_WORDS = frozenset(
+    _words(
+        """
+        lives living live home house apartment apt address resides residence moved discharged
+        vive casa domicilio piso dirección
+        """
+    )
+)
+
+# Mailbox names that belong to a team, not a person.
+ROLE_MAILBOXES = frozenset(
+    _words(
+        """
+        info help helpdesk it hr wellness admin support noreply no-reply contact office team
+        staff nursing pharmacy education benefits payroll security privacy compliance
+        communications comms events volunteers careers jobs news feedback hello schedule
+        scheduling billing quality safety training service servicedesk desk facilities
+        """
+    )
+)
+
+# Capitalised words that start sentences or name places and things, never part of a name.
+NOT_NAME_WORDS = frozenset(
+    _words(
+        """
+        the a an our your their my his her its this that these those there here thanks thank
+        huge big great kudos shout welcome happy congratulations congrats please reminder fyi
+        question proposal idea suggestion update note note: we i you he she they it if when why
+        how what who can could would should does did do is are was were has have had will may
+        june april august march north south east west central general hospital medical center
+        centre clinic unit room bed floor level wing tower building street avenue road monday
+        tuesday wednesday thursday friday saturday sunday january february july september
+        october november december today tomorrow yesterday tonight morning night patient
+        patients pt family nurse doctor dr mr mrs ms miss team staff department icu nicu er ed
+        or pacu picu ccu mri ct epic covid lot level also after before during while because but
+        and or so then just still new old first last next every each all some baby boy girl
+        grandpa grandma grandmother grandfather mom dad daughter son wife husband hi hello dear
+        good well more most very much many any no not yes ok okay safety experience week day
+        month year summit award awards program programme council committee quality care services
+        health wellness week fair gala day policy plan emergency department pharmacy radiology
+        lab laboratory security facilities transport chaplain volunteer services service desk
+        line office auditorium conference cafeteria el la los las un una de del y en con por
+        para que su mi gracias hola paciente señor señora sala planta hoy ayer mañana lunes
+        martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio
+        julio agosto septiembre octubre noviembre diciembre
+        """
+    )
+)
+
+# The same words as they appear capitalised, for filtering name lists ("May", "June").
+NOT_NAME_WORDS_TITLE = frozenset(w.capitalize() for w in NOT_NAME_WORDS) | frozenset(
+    _words(
+        """
+        Will Grant Hope Joy Faith Grace Rose Bill Mark Art Page Care Chase Dawn Summer Winter
+        Autumn Iris Violet Lily Ruby Crystal Amber Holly Ivy Sky Star Major Sterling Mercy
+        Christian Rich Young King White Black Brown Green Long Little Hall Field Park Lane Price
+        Story Love Rest Cash Gay Bell Hill Wood Stone Ward Nurse Doctor Page Guy Sunny Patience
+        Charity Honor Justice Destiny Unity Trinity Harmony Liberty Precious Blessing
+        """
+    )
+)
+
+# Words after which a role description stops ("Mr. X is the patient *of* Dr. Y").
+ROLE_STOP_WORDS = frozenset(_words("of in for with at on from to who and de en con para que"))
+
+# A run of capitalised words holding one of these is an organisation or a place, not a person
+# ("the Smith Family Foundation", "Johnson Cancer Center").
+ORGANISATION_WORDS = frozenset(
+    _words(
+        """
+        foundation center centre institute clinic hospital university college fund society
+        association pavilion wing building hall award scholarship lecture program programme
+        school church library park street avenue road company inc llc group
+        """
+    )
+)
