@@ -192,12 +192,35 @@ def public_body_html(post: Post, *, absolute: bool = False) -> str:
 # --- Atom -----------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 can't carry. Django's feed writer refuses them with an error, so one
+# post or channel name holding one (pasted text can) would break the feed for everyone.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return value
+
+
 class StaffroomAtomFeed(feedgenerator.Atom1Feed):
     """Atom 1.0 with a plain-text <summary> and the post's HTML as <content type="html">.
 
     Django's Atom1Feed writes the description as an HTML summary and has no <content>;
-    readers show <content> when they have it.
+    readers show <content> when they have it. Characters XML can't hold are dropped.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            *(_xml_safe(arg) for arg in args), **{k: _xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(
+            *(_xml_safe(arg) for arg in args), **{k: _xml_safe(v) for k, v in kwargs.items()}
+        )
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, {**item, "description": None})

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.notifications import queries
@@ -27,13 +27,18 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_notification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Follow a notification to what it is about, marking it read on the way."""
+    """Follow a notification to what it is about; a POST (the list's button) marks it read.
+
+    A GET only redirects: no state changes on GET, so a link planted elsewhere can't mark
+    anyone's notifications read.
+    """
     page = queries.notification_page(viewer=request.user, limit=1, cursor=None, only_id=pk)
     if not page.items:
         raise Http404
-    mark_notifications_read(person=request.user, notification_id=pk)
+    if request.method == "POST":
+        mark_notifications_read(person=request.user, notification_id=pk)
     return redirect(page.items[0].url)
 
 

@@ -79,16 +79,28 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_comment(
     post = PostFactory()
     mention(nurse, post=post)
     notification = Notification.objects.get()
-    response = client.get(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    response = client.post(reverse("notifications:open", kwargs={"pk": notification.pk}))
     assert response["Location"] == f"{post.get_absolute_url()}#comment-{notification.comment_id}"
     notification.refresh_from_db()
     assert notification.read_at is not None
 
 
+def test_following_a_notification_link_goes_there_without_marking_it_read(
+    client: Client, nurse: Person
+) -> None:
+    post = PostFactory()
+    mention(nurse, post=post)
+    notification = Notification.objects.get()
+    response = client.get(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{notification.comment_id}"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
 def test_nobody_opens_someone_elses_notification(client: Client, nurse: Person) -> None:
     mention(PersonFactory())
     notification = Notification.objects.get()
-    response = client.get(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    response = client.post(reverse("notifications:open", kwargs={"pk": notification.pk}))
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None

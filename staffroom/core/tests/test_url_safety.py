@@ -1,0 +1,505 @@
+"""CSRF on every state change, and no state change on GET, for every URL in the URLconf
+(issue 4, security baseline).
+
+The test walks the whole URLconf. Each URL is requested:
+
+- with GET, as an administrator, as an ordinary member of staff and signed out: no row may
+  be inserted, updated or deleted, except in the tables `ALWAYS_WRITABLE` names (sessions)
+  and the few a URL's rule lists with its reason (reading a post records the read);
+- with POST but without a CSRF token, signed in as the administrator: the CSRF check must
+  refuse it (403) before the view runs, and nothing may be written.
+
+Every URL must be listed in `URLS` (or be a Django-admin page, filled in automatically). A
+new URL that isn't makes the test fail and says what to do: that is the point — a new view
+gets a moment's thought about GET and CSRF.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from axes.models import AccessFailureLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from PIL import Image
+
+from staffroom.accounts.models import Person, Role
+from staffroom.accounts.tests.factories import PASSWORD, PersonFactory, RoleGrantFactory
+from staffroom.audit.models import AuditChainHead, AuditEntry
+from staffroom.channels import syndication
+from staffroom.channels.models import Channel, Post, PostReach, PostView
+from staffroom.channels.services.posts import add_post_attachment, add_post_image
+from staffroom.channels.services.sharing import make_post_public, regenerate_feed_token
+from staffroom.channels.tests.factories import ChannelFactory, PostFactory, TagFactory
+from staffroom.discussion.models import Backlink, Comment, ReactionKind
+from staffroom.discussion.services import post_comment, react
+from staffroom.notifications.models import Notification
+from staffroom.organisation.models import DirectoryImport, Unit
+from staffroom.organisation.services.directory_import import create_directory_import
+from staffroom.organisation.tests.factories import JobFamilyFactory, UnitFactory
+from staffroom.strategy.models import Initiative, Plan
+from staffroom.strategy.tests.factories import PillarFactory, PlanFactory, initiative
+
+CSRF_REJECTED = "csrf-rejected-by-the-middleware"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Stands in for Django's CSRF failure page, so a 403 from the view can't pass for it."""
+    return HttpResponse(f"{CSRF_REJECTED}: {reason}", status=403)
+
+
+# Writes any request may make: the session (sign-in stamps, the idle timer, messages, the
+# password-reset token Django keeps in the session). Nothing a person would call "state".
+ALWAYS_WRITABLE = frozenset({"django_session"})
+
+
+@dataclass
+class World:
+    """A little hospital with one of everything a URL can point at."""
+
+    administrator: Person
+    staff: Person
+    unit: Unit
+    channel: Channel
+    post: Post
+    tag_slug: str
+    comment: Comment
+    notification: Notification
+    plan: Plan
+    initiative: Initiative
+    feed_token: str
+    directory_import: DirectoryImport
+    image_id: int
+    attachment_id: int
+    admin_objects: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to reach a URL, and what a GET of it may write (with the reason)."""
+
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    get_may_write: frozenset[str] = frozenset()
+    why: str = ""
+
+
+def post_pk(w: World) -> dict[str, Any]:
+    return {"pk": w.post.pk}
+
+
+def channel_slug(w: World) -> dict[str, Any]:
+    return {"slug": w.channel.slug}
+
+
+def thread_id(w: World) -> dict[str, Any]:
+    return {"thread_id": w.post.thread_id}
+
+
+def comment_id(w: World) -> dict[str, Any]:
+    return {"comment_id": w.comment.pk}
+
+
+def plan_slug(w: World) -> dict[str, Any]:
+    return {"slug": w.plan.slug}
+
+
+def initiative_slug(w: World) -> dict[str, Any]:
+    return {"slug": w.initiative.slug}
+
+
+def import_pk(w: World) -> dict[str, Any]:
+    return {"pk": w.directory_import.pk}
+
+
+def public_slug(w: World) -> dict[str, Any]:
+    return {"pk": w.post.pk, "slug": syndication.public_post_slug(w.post)}
+
+
+def reset_link(w: World) -> dict[str, Any]:
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.staff.pk)),
+        "token": default_token_generator.make_token(w.staff),
+    }
+
+
+READING_A_POST = frozenset({PostView._meta.db_table, PostReach._meta.db_table, Post._meta.db_table})
+
+# Every named URL outside the Django admin. Adding a URL? Add it here: how to fill its path
+# parameters from the World, and — only if its GET truly must write — which tables and why.
+URLS: dict[str, Rule] = {
+    "core:healthz": Rule(),
+    "set_language": Rule(),
+    # Accounts
+    "accounts:login": Rule(),
+    "accounts:logout": Rule(),
+    "accounts:password_reset": Rule(),
+    "accounts:password_reset_done": Rule(),
+    "accounts:password_reset_confirm": Rule(kwargs=reset_link),
+    "accounts:password_reset_complete": Rule(),
+    "accounts:password_change": Rule(),
+    "accounts:password_change_done": Rule(),
+    # Channels and posts
+    "channels:feed": Rule(),
+    "channels:channel_list": Rule(),
+    "channels:channel_create": Rule(),
+    "channels:channel": Rule(kwargs=channel_slug),
+    "channels:follow": Rule(kwargs=channel_slug),
+    "channels:channel_settings": Rule(kwargs=channel_slug),
+    "channels:tag": Rule(kwargs=lambda w: {"slug": w.tag_slug}),
+    "channels:post": Rule(
+        kwargs=post_pk,
+        get_may_write=READING_A_POST,
+        why=(
+            "Opening a post records, once, that this person has read it: a PostView row, "
+            "the post's reach_count and the department's PostReach (reach, issue 2)."
+        ),
+    ),
+    "channels:post_reach": Rule(kwargs=post_pk),
+    "channels:post_create": Rule(kwargs=channel_slug),
+    "channels:post_edit": Rule(kwargs=post_pk),
+    "channels:post_status": Rule(kwargs=post_pk),
+    "channels:post_pin": Rule(kwargs=post_pk),
+    "channels:post_revisions": Rule(kwargs=post_pk),
+    "channels:post_images": Rule(kwargs=post_pk),
+    "channels:post_attachments": Rule(kwargs=post_pk),
+    "channels:post_image": Rule(kwargs=lambda w: {"pk": w.post.pk, "image_id": w.image_id}),
+    "channels:post_attachment": Rule(
+        kwargs=lambda w: {"pk": w.post.pk, "attachment_id": w.attachment_id}
+    ),
+    "channels:feed_settings": Rule(),
+    "channels:channel_atom": Rule(kwargs=lambda w: {"token": w.feed_token, "slug": w.channel.slug}),
+    "channels:tag_atom": Rule(kwargs=lambda w: {"token": w.feed_token, "slug": w.tag_slug}),
+    "channels:public_atom": Rule(),
+    "channels:post_public_toggle": Rule(kwargs=post_pk),
+    "channels:public_post": Rule(kwargs=public_slug),
+    "channels:public_image": Rule(kwargs=lambda w: {"pk": w.post.pk, "image_id": w.image_id}),
+    # Strategy
+    "strategy:plan_current": Rule(),
+    "strategy:plan": Rule(kwargs=plan_slug),
+    "strategy:plan_results": Rule(kwargs=plan_slug),
+    "strategy:initiative": Rule(kwargs=initiative_slug),
+    "strategy:initiative_answer": Rule(kwargs=initiative_slug),
+    "strategy:initiative_status": Rule(kwargs=initiative_slug),
+    "strategy:initiative_results": Rule(kwargs=initiative_slug),
+    # Discussion
+    "discussion:thread": Rule(kwargs=thread_id),
+    "discussion:comment": Rule(kwargs=thread_id),
+    "discussion:react": Rule(kwargs=thread_id),
+    "discussion:comment_link": Rule(kwargs=comment_id),
+    "discussion:comment_react": Rule(kwargs=comment_id),
+    "discussion:comment_edit": Rule(kwargs=comment_id),
+    "discussion:comment_delete": Rule(kwargs=comment_id),
+    "discussion:comment_history": Rule(kwargs=comment_id),
+    "discussion:mention_suggestions": Rule(),
+    # Search and notifications
+    "search:search": Rule(),
+    "notifications:list": Rule(),
+    "notifications:mark_read": Rule(),
+    # A GET only follows the notification; marking it read takes the list's POST button.
+    "notifications:open": Rule(kwargs=lambda w: {"pk": w.notification.pk}),
+    # Audit trail
+    "audit:list": Rule(),
+    "audit:export": Rule(
+        get_may_write=frozenset({AuditEntry._meta.db_table, AuditChainHead._meta.db_table}),
+        why=(
+            "Taking a copy of the audit trail is itself recorded in it (who exported it, "
+            "when): an access log, as HIPAA expects, not a change anyone asked for."
+        ),
+    ),
+    # Organisation
+    "organisation:directory": Rule(),
+    "organisation:person": Rule(kwargs=lambda w: {"pk": w.staff.pk}),
+    "organisation:person_photo": Rule(kwargs=lambda w: {"pk": w.staff.pk}),
+    "organisation:me": Rule(),
+    "organisation:department_index": Rule(),
+    "organisation:department": Rule(kwargs=lambda w: {"code": w.unit.department.code}),
+    "organisation:unit": Rule(kwargs=lambda w: {"code": w.unit.code}),
+    "organisation:import_list": Rule(),
+    "organisation:import_detail": Rule(kwargs=import_pk),
+    "organisation:import_apply": Rule(kwargs=import_pk),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    keys: tuple[str, ...]
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or ""
+            qualified = f"{namespace}:{name}" if namespace and name else name
+            keys = tuple(entry.pattern.regex.groupindex)
+            yield Route(qualified, prefix + str(entry.pattern), keys)
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def is_admin(route: Route) -> bool:
+    return route.name.startswith("admin:") or route.pattern.startswith("django-admin/")
+
+
+def admin_kwargs(route: Route, world: World) -> dict[str, Any] | None:
+    """Path parameters for a Django-admin page: an existing object of the page's model."""
+    kwargs: dict[str, Any] = {}
+    model_prefix = route.name.removeprefix("admin:")
+    if not route.name:
+        # "django-admin/<app_label>/<model_name>/<path:object_id>/"
+        parts = route.pattern.split("/")
+        model_prefix = "_".join(parts[1:3]) + "_" if len(parts) > 3 else ""
+    if route.name == "admin:auth_user_password_change":  # UserAdmin's name, on Person
+        model_prefix = "accounts_person_"
+    for key in route.keys:
+        if key == "app_label":
+            kwargs[key] = "accounts"
+        elif key == "content_type_id":
+            kwargs[key] = ContentType.objects.get_for_model(Post).pk
+        elif key in {"object_id", "id"}:
+            if route.name == "admin:view_on_site":
+                kwargs[key] = world.post.pk
+                continue
+            instance = next(
+                (
+                    obj
+                    for label, obj in world.admin_objects.items()
+                    if model_prefix.startswith(label + "_")
+                ),
+                None,
+            )
+            if instance is None:
+                return None
+            kwargs[key] = instance.pk
+        else:
+            return None
+    return kwargs
+
+
+def url_for(route: Route, world: World) -> str | None:
+    if is_admin(route):
+        if route.keys == ("url",):  # the admin's catch-all: any other address under it
+            return "/" + route.pattern.split("(?P")[0] + "no-such-page/"
+        kwargs = admin_kwargs(route, world)
+        if kwargs is None:
+            return None
+        if route.name:
+            return reverse(route.name, kwargs=kwargs)
+        # An unnamed admin route (the old "<object_id>/" address that redirects to the
+        # change page): fill its converters in by hand.
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route.pattern)
+        return None if "(" in path or "^" in path else "/" + path
+    if route.name not in URLS:
+        return None  # test_every_url_in_the_urlconf_is_classified names it
+    return reverse(route.name, kwargs=URLS[route.name].kwargs(world))
+
+
+def writes(ctx: CaptureQueriesContext) -> list[tuple[str, str]]:
+    found = []
+    for query in ctx.captured_queries:
+        sql = query["sql"].lstrip()
+        match = re.match(r'(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', sql, re.IGNORECASE)
+        if match:
+            found.append((match.group(2), sql[:200]))
+    return found
+
+
+def png_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, format="PNG")
+    return SimpleUploadedFile("ward.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    JobFamilyFactory(code="nursing", name="Nursing")
+    UnitFactory(code="4-west")  # where the directory file below puts its one person
+    unit = UnitFactory()
+    administrator = PersonFactory(username="it.admin", is_staff=True, is_superuser=True)
+    RoleGrantFactory(person=administrator, role=Role.ADMINISTRATOR)
+    staff = PersonFactory(username="nurse", unit=unit)
+    channel = ChannelFactory()
+    tag = TagFactory()
+    post: Post = PostFactory(channel=channel, author=administrator, tags=[tag])
+    image = add_post_image(post=post, editor=administrator, upload=png_upload(), alt_text="A ward")
+    attachment = add_post_attachment(
+        post=post,
+        editor=administrator,
+        upload=SimpleUploadedFile("rota.csv", b"day,nurse\nmon,Ana\n", content_type="text/csv"),
+    )
+    post = make_post_public(post=post, by=administrator)
+    post_comment(thread=post.thread, author=staff, body=f"Thanks @{administrator.username}")
+    comment = post_comment(
+        thread=post.thread, author=administrator, body=f"Welcome @{staff.username}"
+    )
+    notification = Notification.objects.filter(recipient=staff).first()
+    assert notification is not None, "the mention should have notified the nurse"
+    pillar = PillarFactory(plan=PlanFactory())
+    strategy_initiative = initiative(pillar=pillar, owner=administrator)
+    directory_import = create_directory_import(
+        file_name="staff.csv",
+        data=(
+            b"employee_id,first_name,last_name,email,job_title,job_family,unit,status\r\n"
+            b"H00001,Ana,Garcia,ana@riverside.example,Nurse,nursing,4-west,active\r\n"
+        ),
+        full_snapshot=False,
+        uploaded_by=administrator,
+    )
+    world = World(
+        administrator=administrator,
+        staff=staff,
+        unit=unit,
+        channel=channel,
+        post=post,
+        tag_slug=tag.slug,
+        comment=comment,
+        notification=notification,
+        plan=pillar.plan,
+        initiative=strategy_initiative,
+        feed_token=regenerate_feed_token(person=staff).token,
+        directory_import=directory_import,
+        image_id=image.pk,
+        attachment_id=attachment.pk,
+    )
+    # One of everything else the technical admin lists, so its pages for one object are
+    # requested too: a group, a reaction, a backlink, and sign-in records (a failed and a
+    # successful sign-in make django-axes's rows).
+    Group.objects.create(name="Ward managers")
+    react(person=staff, thread=post.thread, kind=ReactionKind.values[0])
+    Backlink.objects.create(target=PostFactory(channel=channel).thread, source=post.thread)
+    sign_in = reverse("accounts:login")
+    Client().post(sign_in, {"username": staff.username, "password": PASSWORD})
+    Client().post(sign_in, {"username": staff.username, "password": "wrong"})
+    AccessFailureLog.objects.create(
+        username=staff.username, ip_address="127.0.0.1", user_agent="test", path_info=sign_in
+    )
+    for model in admin.site._registry:
+        instance = model._default_manager.order_by("pk").first()
+        if instance is not None:
+            world.admin_objects[f"{model._meta.app_label}_{model._meta.model_name}"] = instance
+    return world
+
+
+def test_every_url_in_the_urlconf_is_classified() -> None:
+    unknown = sorted(
+        r.name or r.pattern for r in all_routes() if not is_admin(r) and r.name not in URLS
+    )
+    assert not unknown, (
+        f"New URL(s) {unknown} are not in staffroom/core/tests/test_url_safety.py. Add each to "
+        "URLS with how to fill its path parameters. Its GET must change nothing (use a POST "
+        "form for any change; see docs/architecture.md); if a GET really must write, list the "
+        "tables in get_may_write and say why. Every POST is checked for CSRF automatically."
+    )
+    stale = sorted(set(URLS) - {r.name for r in all_routes()})
+    assert not stale, f"URLS lists {stale}, which the URLconf no longer has: remove them."
+
+
+def _clients(world: World) -> dict[str, Client]:
+    administrator, staff = Client(), Client()
+    administrator.force_login(world.administrator)
+    staff.force_login(world.staff)
+    return {"administrator": administrator, "staff": staff, "anonymous": Client()}
+
+
+def test_every_url_can_be_requested(world: World) -> None:
+    unreachable = [
+        r.name or r.pattern
+        for r in all_routes()
+        if (is_admin(r) or r.name in URLS) and url_for(r, world) is None
+    ]
+    assert not unreachable, (
+        f"No address could be made for {unreachable}: give the World in "
+        "staffroom/core/tests/test_url_safety.py an object of that model (or teach "
+        "admin_kwargs the new path parameter), so the URL is checked."
+    )
+
+
+def test_no_get_request_changes_anything(world: World) -> None:
+    problems: list[str] = []
+    checked = 0
+    for route in all_routes():
+        url = url_for(route, world)
+        if url is None:
+            continue
+        allowed = ALWAYS_WRITABLE | (
+            frozenset() if is_admin(route) else URLS[route.name].get_may_write
+        )
+        for role, client in _clients(world).items():
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            checked += 1
+            assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+            for table, sql in writes(ctx):
+                if table not in allowed:
+                    problems.append(f"GET {url} ({route.name}) as {role} wrote {table}: {sql}")
+    assert checked > 100
+    assert not problems, "State changed on GET:\n" + "\n".join(problems)
+
+
+def test_a_post_without_a_csrf_token_is_refused_everywhere(world: World, settings: Any) -> None:
+    settings.CSRF_FAILURE_VIEW = f"{__name__}.csrf_failure"
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.administrator)
+    problems: list[str] = []
+    checked = 0
+    for route in all_routes():
+        url = url_for(route, world)
+        if url is None:
+            continue
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, {"title": "x", "body": "x", "all": "1"})
+        checked += 1
+        if response.status_code != 403 or CSRF_REJECTED not in response.content.decode():
+            problems.append(f"POST {url} ({route.name}) without a token: {response.status_code}")
+        changed = [t for t, _sql in writes(ctx) if t not in ALWAYS_WRITABLE]
+        if changed:
+            problems.append(f"POST {url} ({route.name}) without a token wrote {changed}")
+    assert checked > 100
+    assert not problems, "CSRF not enforced:\n" + "\n".join(problems)
+
+
+def test_the_csrf_check_lets_a_post_with_the_token_through(world: World, settings: Any) -> None:
+    # The control for the test above: the same request with a token reaches the view.
+    settings.CSRF_FAILURE_VIEW = f"{__name__}.csrf_failure"
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.staff)
+    page = client.get(reverse("notifications:list"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token
+    response = client.post(
+        reverse("notifications:mark_read"), {"all": "1", "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient=world.staff, read_at__isnull=True).exists()
+
+
+def test_a_get_that_writes_is_caught(world: World) -> None:
+    # The control for the GET test: opening a post does write, and `writes` sees it.
+    client = Client()
+    client.force_login(world.staff)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("channels:post", kwargs={"pk": world.post.pk}))
+    assert {table for table, _sql in writes(ctx)} & READING_A_POST
