@@ -88,6 +88,7 @@ _AFTER_ROLE = re.compile(
     r"\s*(?:(?:our|the|a|an|new|now|nuestra|nuestro|nueva|nuevo|la|el)\s+)*"
     r"(?P<words>[\w-]+(?:\s+[\w-]+){0,3})"
 )
+_ARTICLES = frozenset(["the", "los", "las", "la", "el"])
 _ROLE_STOP = terms.ROLE_STOP_WORDS
 _ORGANISATION_WORDS = terms.ORGANISATION_WORDS
 
@@ -170,9 +171,15 @@ def _is_patient_name(ctx: Context, run_start: int, start: int, end: int) -> bool
     if start > run_start and previous in _STRONG_PATIENT_BEFORE and not known:
         strong = strong and _sentence_start(ctx, run_start)
     if len(tokens) == 1:
+        # "the Nguyen girl", "the little Nguyen boy": an article, maybe one adjective.
+        article = previous in _ARTICLES or (
+            len(before) >= 2
+            and before[-2] in _ARTICLES
+            and previous.isalpha()
+            and previous not in terms.STAFF_TITLES
+        )
         family_name = previous in {"familia", "family"} or (
-            previous in {"the", "los", "las", "la", "el"}
-            and bool(set(ctx.words_after(end, 1)) & _CHILD_WORDS)
+            article and bool(set(ctx.words_after(end, 1)) & _CHILD_WORDS)
         )
         name_like = honorific or strong or family_name
     else:
@@ -188,10 +195,22 @@ def _is_patient_name(ctx: Context, run_start: int, start: int, end: int) -> bool
     clinical = ctx.clinical(s, e)
     evidence = clinical + ctx.patient_nouns(s, e) + ctx.family(s, e)
     staff = ctx.staff_activity(s, e)
+    # "Mrs. Fitzgerald ... while she waited": staff posts call colleagues by first name or
+    # "Dr."; a courtesy title followed by talk of that person, with no sign of staff life
+    # (work words, a greeting, a staff title just before), is a patient.
+    talked_of = (
+        honorific
+        and not staff
+        and not _greeted(ctx, s, start)
+        and not any(w in terms.STAFF_TITLES for w in ctx.words_before(start, 4))
+        and ctx.any_word(terms.PERSON_PRONOUNS, end, e)
+    )
     # A full name beside "the patient" needs no clinical word, unless staff life is there too.
-    if not (clinical or (honorific and evidence) or (ctx.patient_nouns(s, e) and not staff)):
+    if not (
+        talked_of or clinical or (honorific and evidence) or (ctx.patient_nouns(s, e) and not staff)
+    ):
         return False
-    return evidence > staff or (honorific and evidence >= staff)
+    return talked_of or evidence > staff or (honorific and evidence >= staff)
 
 
 def _strong_patient_cue(before: list[str], after: str) -> bool:
@@ -206,6 +225,10 @@ def _strong_patient_cue(before: list[str], after: str) -> bool:
         or bool(_AFTER_ID.match(after))
         or bool(_AFTER_FAMILY.match(after))
     )
+
+
+def _greeted(ctx: Context, sentence_start: int, start: int) -> bool:
+    return any(w in terms.STAFF_GREETINGS for w in ctx.words_between(sentence_start, start))
 
 
 def _starts_with_pronoun(ctx: Context, pos: int) -> bool:

@@ -41,6 +41,14 @@ _SSN_LABELLED = re.compile(
     + _LINK
     + r"(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4}|\d{8}[- ]?[A-Za-z]|[XYZxyz]\d{7}[A-Za-z])(?![\w-])"
 )
+# "SSN ends in 4471", "last four of her social security: 4471": a partial SSN is still one.
+_SSN_PARTIAL = re.compile(
+    r"(?i)\b(?:ssn|ss\s?#|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?)"
+    r"\s+(?:ends?|ending)\s+(?:in|with)\s*:?\s*(?P<id>\d{4})(?![\w-])"
+    r"|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:of|on)\s+(?:(?:his|her|their|the|pt'?s|patient'?s)\s+)?"
+    r"(?:ssn|ss\s?#|social(?:\s+security)?)(?:\s+(?:number|no\.?|#))?"
+    r"(?:\s*(?:is|are|was|were|:|=)\s*)*(?P<id2>\d{4})(?![\w-])"
+)
 
 # --- Phones and email --------------------------------------------------------------------
 
@@ -167,6 +175,9 @@ def find_identifiers(ctx: Context) -> Iterator[Hit]:
         yield "ssn", m.start("id"), m.end("id")
     for m in _SSN_SHAPE.finditer(ctx.text):
         yield "ssn", m.start(), m.end()
+    for m in _SSN_PARTIAL.finditer(ctx.text):
+        group = "id" if m.group("id") else "id2"
+        yield "ssn", m.start(group), m.end(group)
 
 
 def find_contacts(ctx: Context) -> Iterator[Hit]:
@@ -225,9 +236,23 @@ def find_dates(ctx: Context) -> Iterator[Hit]:
             continue
         s, e = ctx.sentence(m.start(), m.end())
         words = ctx.words_between(s, e)
-        if not any(w in terms.CARE_EVENT_WORDS for w in words):
-            continue
         if any(w in terms.EVENT_WORDS for w in words):
+            continue
+        # A care verb that already names its subject ("ingresó", "was admitted") ties the
+        # date to a person; a care word or a clinical event ("her stroke") needs a person too.
+        if any(w in terms.PERSON_CARE_VERBS for w in words) or _PASSIVE_CARE.search(
+            ctx.lower, s, e
+        ):
+            yield "date", m.start(), m.end()
+            continue
+        if not (
+            any(w in terms.CARE_EVENT_WORDS for w in words)
+            or (
+                ctx.clinical(s, e)
+                and _tied_to_date(ctx, m.start(), s)
+                and not ctx.staff_activity(s, e)
+            )
+        ):
             continue
         if (
             ctx.patient_nouns(s, e)
@@ -237,6 +262,18 @@ def find_dates(ctx: Context) -> Iterator[Hit]:
             yield "date", m.start(), m.end()
     for m in _DOB_YEAR.finditer(ctx.text):
         yield "dob", m.start("id"), m.end("id")
+
+
+_PASSIVE_CARE = re.compile(
+    r"\b(?:was|got|fue)\s+(?:re)?(?:admitted|discharged|transferred|intubated"
+    r"|operated|diagnosed|ingresad[oa]|operad[oa]|trasladad[oa])\b"
+)
+_DATE_LINK = re.compile(r"(?i)\b(?:on|since|el|desde)\s*$")
+
+
+def _tied_to_date(ctx: Context, date_start: int, sentence_start: int) -> bool:
+    """ "her stroke on January 4th": the date is introduced as the day something happened."""
+    return bool(_DATE_LINK.search(ctx.lower, max(sentence_start, date_start - 8), date_start))
 
 
 def find_rooms(ctx: Context) -> Iterator[Hit]:

@@ -50,6 +50,8 @@ CLINICAL_WORDS = frozenset(
         sepsis tratamiento medicación dosis alergia embarazada parto urgencias uci intubado
         intubada falleció fallecido fallecida biopsia resultados síntomas dolor fiebre infección
         hospitalizado hospitalizada ingresó
+        ambulance stretcher gurney wheelchair walker commode bedpan bedside bedbound bedridden
+        camilla ambulancia silla-de-ruedas
         """
     )
 )
@@ -72,6 +74,10 @@ CLINICAL_PHRASES = (
     "came in with",
     "brought in",
     "passed away",
+    "out of bed",
+    "sit with",
+    "call light",
+    "bed alarm",
     "sala de partos",
 )
 
@@ -148,8 +154,8 @@ STAFF_ACTIVITY = frozenset(
         presented webinar conference meeting committee volunteers volunteering employee
         employees staff team colleague colleagues coworkers leads leading led organized
         organised organizing handled handling caught catching coordinated scheduling badge
-        payroll pension turno turnos aniversario jubilación jubilada jubilado formación reunión
-        equipo compañeros
+        payroll pension retires crew turno turnos aniversario jubilación jubilada jubilado
+        formación reunión equipo compañeros
         """
     )
 )
@@ -163,7 +169,7 @@ DEPARTMENTS = frozenset(
         engineering registration admitting quality education marketing communications
         administration admin switchboard helpdesk help-desk desk office department dept service
         services unit station line hotline operator front-desk scheduling supply purchasing
-        compliance privacy legal volunteers chaplaincy foundation farmacia admisión
+        compliance privacy legal volunteers chaplaincy foundation parking farmacia admisión
         mantenimiento limpieza cocina informática
         """
     )
@@ -191,6 +197,7 @@ EVENT_WORDS = frozenset(
         talk starts starting start begins beginning launch launches rolls deadline due effective
         go-live golive celebration party picnic potluck drive clinic orientation enrollment
         enrolment election vote survey scheduled downtime upgrade review forum fair festival
+        poster abstract congress symposium summit
         reunión formación sesión taller jornada charla celebración fiesta
         """
     )
@@ -204,6 +211,16 @@ CARE_EVENT_WORDS = frozenset(
         procedure intubated coded died passed expired delivered presented arrived seen visit
         fell injured diagnosed ingresado ingresada ingresó alta operado operada falleció
         trasladado trasladada
+        """
+    )
+)
+
+# Care verbs whose form already points at one person ("ingresó el 5 de marzo").
+PERSON_CARE_VERBS = frozenset(
+    _words(
+        """
+        ingresó ingresado ingresada reingresó falleció fallecido fallecida operado operada
+        trasladado trasladada intubado intubada
         """
     )
 )

@@ -267,3 +267,46 @@ def test_a_megabyte_of_text_is_scanned_within_seconds():
     scan = scan_text(text)
     assert time.perf_counter() - began < 30
     assert scan.phi
+
+
+# --- Rules added after blind batch 2 -------------------------------------------------------
+
+
+def test_the_last_four_digits_of_an_ssn_are_an_ssn():
+    assert found("Her SSN ends in 3390, registration has the wrong one.", "ssn") == ["3390"]
+    assert found("Last 4 of his social security: 7715", "ssn") == ["7715"]
+
+
+def test_four_digits_without_an_ssn_label_are_not_an_ssn():
+    assert "ssn" not in kinds("The code for the supply room ends in 3390.")
+
+
+def test_a_spanish_admission_verb_ties_a_date_to_a_patient():
+    assert found("Ingresó el 9 de mayo por una caída en casa.", "date") == ["9 de mayo"]
+
+
+def test_a_clinical_event_on_a_date_of_hers_is_a_care_date():
+    assert found("He had his heart attack on June 2nd and rehab never called.", "date") == [
+        "June 2nd"
+    ]
+
+
+def test_a_talk_on_a_clinical_topic_on_a_date_is_not_a_care_date():
+    assert not scan_text("She presented her poster on sepsis on March 4 in Chicago.").phi
+
+
+def test_a_courtesy_title_followed_by_talk_of_that_person_is_a_patient():
+    assert found(
+        "Can someone sit with Mr. Halvorsen? He keeps asking for his wife.", "patient_name"
+    )
+
+
+def test_a_courtesy_title_with_staff_life_around_it_is_a_colleague():
+    assert not scan_text("Ms. Rivera retires on Friday after 40 years.").phi
+    assert not scan_text("Our volunteer Mr. Ellis brought his famous cookies today!").phi
+
+
+def test_the_little_surname_girl_is_a_patient_name():
+    assert found("The little Moreau girl finally kept her breakfast down.", "patient_name") == [
+        "Moreau"
+    ]
