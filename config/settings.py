@@ -256,6 +256,7 @@ _RATE_LIMIT_DEFAULTS = {
     "vote": {"per_person": "120/10m", "per_ip": "3000/10m"},
     "flag": {"per_person": "20/h", "per_ip": "300/h"},
     "search": {"per_person": "60/m", "per_ip": "1200/m"},
+    "export": {"per_person": "5/h", "per_ip": "300/h"},
 }
 RATE_LIMITS = {
     action: {

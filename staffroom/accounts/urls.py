@@ -20,6 +20,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("my-data/", views.my_data, name="my_data"),
     path(
         "password/change/done/",
         views.PasswordChangeDoneView.as_view(),

@@ -12,16 +12,23 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from staffroom.accounts.data_export import build_personal_data_export, export_filename, sections
 from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
 from staffroom.accounts.middleware import SHARED_DEVICE_KEY
 from staffroom.accounts.models import Person
+from staffroom.audit.models import AuditAction
+from staffroom.audit.services import record_audit
+from staffroom.core.http import AuthenticatedRequest
 from staffroom.core.ratelimit import rate_limit
 
 SHARED_DEVICE_COOKIE = "staffroom_shared_device"
@@ -109,3 +116,34 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+# rate_limit's View type is bound to HttpResponse, and a FileResponse is a streaming response.
+@login_required  # type: ignore[type-var]
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("export")
+def my_data(request: AuthenticatedRequest) -> HttpResponseBase:
+    """Your own data: GET explains what is included, POST downloads it as a ZIP.
+
+    Only ever the signed-in person's own data; there is no way to name someone else.
+    """
+    if request.method != "POST":
+        return render(request, "accounts/my_data.html", {"sections": sections()})
+    person = request.user
+    archive = build_personal_data_export(person=person)
+    with transaction.atomic():
+        record_audit(
+            actor=person,
+            action=AuditAction.EXPORTED,
+            target=person,
+            summary="personal data export",
+            request=request,
+        )
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=export_filename(person=person),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

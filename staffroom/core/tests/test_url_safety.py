@@ -153,6 +153,7 @@ URLS: dict[str, Rule] = {
     "accounts:password_reset_complete": Rule(),
     "accounts:password_change": Rule(),
     "accounts:password_change_done": Rule(),
+    "accounts:my_data": Rule(),
     # Channels and posts
     "channels:feed": Rule(),
     "channels:channel_list": Rule(),
