@@ -90,3 +90,12 @@ def open_page(page: Page, path: str, status: int = 200) -> None:
     response = page.goto(path)
     assert response is not None
     assert response.status == status, f"{path} answered {response.status}, not {status}"
+
+
+def wait_for_htmx_to_settle(page: Page) -> None:
+    """Wait until htmx has finished every swap, including its settle step (20 ms after the
+    swap), when our script moves focus to the first new item (`data-focus-first`). htmx
+    marks new content `htmx-added` until that step has run."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping, .htmx-request')"
+    )

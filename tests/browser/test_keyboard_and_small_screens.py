@@ -8,7 +8,12 @@ from playwright.sync_api import Page, expect
 from staffroom.accounts.tests.factories import PersonFactory
 from staffroom.organisation.services import recount_people
 from tests.browser.conftest import Hospital, NewContext
-from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll, sign_in
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    sign_in,
+    wait_for_htmx_to_settle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +56,7 @@ def test_after_show_more_focus_moves_to_the_first_person_loaded(
     # link they pressed is gone, so focus lands on the first person it loaded.
     first_new = cards.nth(30).get_by_role("link")
     expect(first_new).to_have_text("Sam 27 Walker")
+    wait_for_htmx_to_settle(page)
     expect(first_new).to_be_focused()
     page.keyboard.press("Tab")
     expect(cards.nth(31).get_by_role("link")).to_be_focused()

@@ -398,7 +398,7 @@ def test_a_channels_load_more_works_without_javascript_and_as_an_htmx_fragment(
     body = fragment.content.decode()
     assert "<html" not in body
     assert body.count("<article") == 5
-    assert "autofocus" in body
+    assert "data-focus-first" in body
 
 
 def test_an_archived_channel_offers_no_follow_button_to_new_readers(signed_in: Client) -> None:

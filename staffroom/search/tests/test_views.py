@@ -120,7 +120,7 @@ def test_more_results_work_without_javascript_and_with_htmx(signed_in: Client) -
     text = fragment.content.decode()
     assert "<html" not in text
     assert text.count('class="search-hit ') == 5
-    assert "autofocus" in text
+    assert "data-focus-first" in text
 
 
 def test_an_htmx_search_returns_only_the_results(signed_in: Client) -> None:

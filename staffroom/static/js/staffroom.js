@@ -93,4 +93,18 @@
       });
     }
   });
+
+  // "Show more" and "Load more" answers mark the first new item data-focus-first: focus
+  // moves there so a keyboard user carries on where the new items begin (the link they
+  // pressed is gone). Done here, once, rather than with the autofocus attribute, which both
+  // htmx and the browser act on at different moments, so a quick Tab could be undone.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector) { return; }
+    var target = root.matches && root.matches("[data-focus-first]")
+      ? root : root.querySelector("[data-focus-first]");
+    if (!target) { return; }
+    target.removeAttribute("data-focus-first");
+    target.focus();
+  });
 })();
