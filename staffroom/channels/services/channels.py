@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from staffroom.accounts.models import Person, normalise_username
 from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow
 from staffroom.channels.queries import forget_followed_channels, is_mandatory
+from staffroom.core.locks import lock_for_transaction
 from staffroom.organisation.models import Department
 
 LETS_TALK_SLUG = "lets-talk"
@@ -67,22 +66,10 @@ def sync_department_channels() -> int:
     return changed
 
 
-# PostgreSQL advisory lock key: the first 8 bytes of SHA-256("staffroom.department_channels").
-_SYNC_LOCK_KEY = int.from_bytes(
-    hashlib.sha256(b"staffroom.department_channels").digest()[:8], "big", signed=True
-)
-
-
 def _lock_department_channels() -> None:
-    """One sync at a time, so two never create the same department's channel.
-
-    PostgreSQL: a transaction-level advisory lock (the sync reads after taking it, so it sees
-    what a sync that ran first committed). SQLite: every transaction already begins with the
-    database's write lock (BEGIN IMMEDIATE in the settings).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SYNC_LOCK_KEY])
+    """One sync at a time, so two never create the same department's channel (the sync
+    reads after taking the lock, so it sees what a sync that ran first committed)."""
+    lock_for_transaction("staffroom.department_channels")
 
 
 def _free_slug(wanted: str, taken: set[str]) -> str:

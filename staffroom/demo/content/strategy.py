@@ -10,7 +10,6 @@ The stored results are then counted from the answer rows, so they are exact.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,8 @@ from staffroom.demo.content.plan_texts import (
     PLAN_TITLE,
 )
 from staffroom.discussion.models import Thread
-from staffroom.strategy.models import Initiative, InitiativeResponse, InitiativeResult, Pillar, Plan
+from staffroom.strategy.models import Initiative, InitiativeResponse, Pillar, Plan
+from staffroom.strategy.services import recount_initiative_results
 
 if TYPE_CHECKING:
     from staffroom.demo.services import DemoBuild
@@ -188,40 +188,9 @@ def _build_answers(build: DemoBuild, cast: Cast, launched: datetime) -> None:
     build.count("initiative answers", len(new))
     for initiative in initiatives.values():
         if initiative.pk in changed:
-            count_initiative_results(initiative)
+            # The same service that repairs them in production: one definition of a result.
+            recount_initiative_results(initiative=initiative)
 
 
 def _score(value: float) -> int:
     return max(1, min(5, round(value)))
-
-
-def count_initiative_results(initiative: Initiative) -> None:
-    """Store the initiative's results per group, counted from its answer rows."""
-    counters: dict[tuple[str, int], Counter[str]] = {}
-    rows = InitiativeResponse.objects.filter(initiative=initiative).values_list(
-        "understanding", "support", "department_id", "job_family_id"
-    )
-    total = 0
-    for understanding, support, department_id, job_family_id in rows:
-        total += 1
-        for group in (
-            (InitiativeResult.Group.EVERYONE.value, 0),
-            (InitiativeResult.Group.DEPARTMENT.value, department_id or 0),
-            (InitiativeResult.Group.JOB_FAMILY.value, job_family_id or 0),
-        ):
-            counter = counters.setdefault(group, Counter())
-            counter[f"u{understanding}"] += 1
-            counter[f"s{support}"] += 1
-    InitiativeResult.objects.filter(initiative=initiative).delete()
-    InitiativeResult.objects.bulk_create(
-        [
-            InitiativeResult(
-                initiative=initiative,
-                group=group,
-                group_id=group_id,
-                **{f"{q}{n}": counter[f"{q}{n}"] for q in "us" for n in range(1, 6)},
-            )
-            for (group, group_id), counter in sorted(counters.items())
-        ]
-    )
-    Initiative.objects.filter(pk=initiative.pk).update(response_count=total)

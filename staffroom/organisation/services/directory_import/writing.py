@@ -16,12 +16,13 @@ from typing import Any
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
+from staffroom.core.locks import lock_for_transaction
 from staffroom.organisation.models import DirectoryImport
 from staffroom.organisation.services import recount_people
 from staffroom.organisation.services.directory_import.planning import check_directory_file
@@ -41,12 +42,8 @@ ID_BATCH = 500
 # What a DirectoryImport record keeps: enough to act on, small enough to show on one page.
 KEPT_ERRORS = 500
 PREVIEW_SAMPLE = 50
-# The key of the PostgreSQL advisory lock that lets one import apply at a time: the first 8
-# bytes of SHA-256("staffroom.directory_import") as a signed 64-bit integer, fixed so that every
-# process (web workers, the command) takes the same lock.
-LOCK_KEY = int.from_bytes(
-    hashlib.sha256(b"staffroom.directory_import").digest()[:8], "big", signed=True
-)
+# The name of the lock that lets one import apply at a time (see core.locks).
+LOCK_NAME = "staffroom.directory_import"
 
 # Called inside an import's transaction, under its lock, after the writes: later apps register
 # here (channels keeps one channel per department) so the directory never has to import them,
@@ -66,9 +63,7 @@ def _lock_directory_imports() -> None:
     at the start of the outermost atomic block: the check and the writes of apply_directory_file
     run inside that same block, so a second import waits at its BEGIN until the first commits.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    lock_for_transaction(LOCK_NAME)
 
 
 # --- The services -----------------------------------------------------------------------------
