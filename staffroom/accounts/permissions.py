@@ -64,3 +64,18 @@ def check_manage_directory(person: Person) -> None:
         raise PermissionDenied(
             _("Only administrators can import the staff directory. Ask your IT team.")
         )
+
+
+def may_see_withheld(person: Person, visibility: str) -> bool:
+    """May `person` read items others can't see (core.models.Visibility), to review them?
+
+    Held and removed items hold possible patient information: privacy officers only.
+    Hidden items wait for a moderator: moderators and privacy officers.
+    """
+    from staffroom.core.models import Visibility
+
+    if visibility == Visibility.VISIBLE:
+        return True
+    if has_organisation_wide_role(person, Role.PRIVACY_OFFICER):
+        return True
+    return visibility == Visibility.HIDDEN and has_organisation_wide_role(person, Role.MODERATOR)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.core.models import BaseModel
+from staffroom.core.models import BaseModel, Visibility
 
 
 class Channel(BaseModel):
@@ -153,7 +153,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         """Live posts whose audience includes `person` (see channels.audience)."""
         from staffroom.channels.audience import audience_includes
 
-        return self.live().filter(audience_includes(person))
+        return self.live().filter(audience_includes(person), visibility=Visibility.VISIBLE)
 
 
 class Post(BaseModel):
@@ -183,6 +183,10 @@ class Post(BaseModel):
     # When the post goes (or went) live. Set on publishing or scheduling; feeds order by it.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Held by the PHI guard, hidden by a moderator, removed: see core.models.Visibility.
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE, editable=False
+    )
     # Shared outside: a public page with Open Graph tags (only for unrestricted posts).
     is_public = models.BooleanField(_("public"), default=False)
     initiative = models.ForeignKey(
@@ -237,6 +241,11 @@ class Post(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("channels:post", kwargs={"pk": self.pk})
+
+    @property
+    def is_shown(self) -> bool:
+        """Live and visible: what everyone in its audience sees."""
+        return self.is_live and self.visibility == Visibility.VISIBLE
 
     @property
     def is_live(self) -> bool:

@@ -19,9 +19,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person, Role
-from staffroom.accounts.permissions import has_organisation_wide_role, has_role
+from staffroom.accounts.permissions import has_organisation_wide_role, has_role, may_see_withheld
 from staffroom.channels.audience import person_in_audience
 from staffroom.channels.models import Channel, ChannelEditor, Post
+from staffroom.core.models import Visibility
 
 
 def _edited_channel_ids(person: Person) -> set[int]:
@@ -79,6 +80,10 @@ def can_see_post(person: Any, post: Post) -> bool:
     """Live and meant for `person`; or `person` edits its channel (drafts included)."""
     if not getattr(person, "is_authenticated", False) or not person.is_active:
         return False
+    if post.visibility != Visibility.VISIBLE:
+        # Held, hidden or removed: its author, and those who review such items; nobody else,
+        # not even the channel's editors.
+        return post.author_id == person.pk or may_see_withheld(person, post.visibility)
     if can_edit_channel(person, post.channel):
         return True
     return post.is_live and person_in_audience(person, post)

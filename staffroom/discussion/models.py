@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.core.models import BaseModel
+from staffroom.core.models import BaseModel, Visibility
 
 
 class Thread(BaseModel):
@@ -88,6 +88,10 @@ class Comment(BaseModel):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Held by the PHI guard, hidden by a moderator, removed: see core.models.Visibility.
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE, editable=False
+    )
     reaction_counts = models.JSONField(default=dict, editable=False)
     reaction_total = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)
@@ -121,7 +125,12 @@ class Comment(BaseModel):
 
     @property
     def is_deleted(self) -> bool:
-        return self.deleted_at is not None
+        """Shown to readers as "Comment removed": deleted, or not visible (see Visibility).
+
+        Held comments are left out of the list altogether (they never had replies, since
+        nobody else could see them); a hidden or removed one keeps its place like a deleted one.
+        """
+        return self.deleted_at is not None or self.visibility != Visibility.VISIBLE
 
 
 class CommentRevision(models.Model):

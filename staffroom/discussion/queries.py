@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from staffroom.accounts.models import Person
+from staffroom.core.models import Visibility
 from staffroom.core.pagination import keyset_page
 from staffroom.discussion import subjects
 from staffroom.discussion.models import (
@@ -211,12 +212,18 @@ def comment_page(
 
     Each comment gets `children` (its shown replies) and the attributes comment.html shows.
     """
-    top_level = Comment.objects.filter(thread=thread, parent__isnull=True).select_related("author")
+    # Held comments (PHI guard) are nobody's to read here; their authors see them apart.
+    top_level = (
+        Comment.objects.filter(thread=thread, parent__isnull=True)
+        .exclude(visibility=Visibility.HELD)
+        .select_related("author")
+    )
     page = keyset_page(top_level, ordering=COMMENT_ORDER, cursor=cursor, limit=limit)
     roots = page.items
     replies = (
         list(
             Comment.objects.filter(root__in=[c.pk for c in roots])
+            .exclude(visibility=Visibility.HELD)
             .select_related("author", "reply_to__author")
             .order_by(*COMMENT_ORDER)
         )

@@ -14,6 +14,11 @@ class Notification(BaseModel):
         MENTION = "mention", _("Mentioned you")
         REPLY = "reply", _("Replied to you")
         REACTION = "reaction", _("Reacted")
+        # Told to an author: a moderator hid, restored or edited what they wrote, warned or
+        # suspended them; `message` says why.
+        MODERATION = "moderation", _("Moderation")
+        # Told to an author: their held item was released or removed by a privacy officer.
+        PRIVACY = "privacy", _("Privacy review")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -28,6 +33,8 @@ class Notification(BaseModel):
     comment = models.ForeignKey(
         "discussion.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Words from a moderator or privacy officer to the recipient (why something happened).
+    message = models.CharField(max_length=1000, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

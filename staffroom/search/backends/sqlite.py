@@ -11,6 +11,8 @@ step. Accents are folded by the tokenizer (`remove_diacritics 2`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
@@ -164,3 +166,14 @@ class SqliteBackend:
             params=[fts_match(query)],
             order_by=["-search_fts.rowid"],
         )
+
+
+def drop_source_triggers(apps: object, schema_editor: Any) -> None:
+    """For a migration that rebuilds a source table on SQLite (ALTER TABLE by copy): a
+    trigger naming a table that is mid-rebuild stops the rename. The triggers come back by
+    themselves after `migrate` (search.apps re-installs them)."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for name in SOURCE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")

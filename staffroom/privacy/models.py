@@ -1,0 +1,125 @@
+"""What the PHI guard keeps: held items waiting for review, and the organisation's own
+identifier formats.
+
+A hold names its item by kind and id (core.items), never by copying its words: the held
+text lives only in the item itself, so a privacy officer always reviews the latest version
+and a purge has one place to remove it from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from staffroom.core.models import BaseModel
+
+PATTERN_MAX_LENGTH = 300
+
+
+def validate_pattern(value: str) -> None:
+    try:
+        compiled = re.compile(value)
+    except re.error as error:
+        raise ValidationError(
+            _("This is not a valid regular expression: %(error)s"), params={"error": error}
+        ) from None
+    if compiled.match(""):
+        raise ValidationError(_("This pattern matches empty text, so it would flag everything."))
+
+
+class PrivacyPattern(BaseModel):
+    """An identifier format particular to this organisation (say, the local MRN format).
+
+    Administrators add these; the detector treats a match as the given kind of finding,
+    wherever it appears.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("reported as"),
+        max_length=40,
+        default="mrn",
+        help_text=_("The kind of finding shown to the author, e.g. mrn, account, health_plan."),
+    )
+    pattern = models.CharField(
+        _("regular expression"),
+        max_length=PATTERN_MAX_LENGTH,
+        validators=[validate_pattern],
+        help_text=_("Python regular expression, e.g. RMC-\\d{7}. Matched case-insensitively."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation identifier pattern")
+        verbose_name_plural = _("organisation identifier patterns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PrivacyHold(BaseModel):
+    """An item the PHI guard stopped before anyone else saw it.
+
+    Life of a hold: AWAITING_AUTHOR (just caught: the author sees what was found and may edit
+    it out, delete it, or send it for review) → IN_REVIEW (sent, with the author's note) →
+    RELEASED or REMOVED by a privacy officer. WITHDRAWN: the author edited the findings out
+    (the item was then published) or deleted the item. One open hold per item at a time.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_AUTHOR = "awaiting_author", _("Waiting for the author")
+        IN_REVIEW = "in_review", _("Waiting for privacy review")
+        RELEASED = "released", _("Released")
+        REMOVED = "removed", _("Removed")
+        WITHDRAWN = "withdrawn", _("Edited or deleted by the author")
+
+    OPEN = (Status.AWAITING_AUTHOR, Status.IN_REVIEW)
+
+    item_kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="privacy_holds"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_AUTHOR)
+    # What the guard found when it held the item: field label, kind and where, never the
+    # words themselves ([{"field": "Body", "kind": "mrn", "start": 10, "end": 18}]).
+    findings = models.JSONField(default=list)
+    author_note = models.TextField(_("note for the privacy officer"), blank=True)
+    sent_for_review_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note to the author"), blank=True)
+
+    class Meta:
+        verbose_name = _("privacy hold")
+        verbose_name_plural = _("privacy holds")
+        indexes = [
+            models.Index(fields=["status", "created_at", "id"], name="privacyhold_queue"),
+            models.Index(fields=["item_kind", "item_id"], name="privacyhold_item"),
+            models.Index(fields=["author", "status"], name="privacyhold_author"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_kind", "item_id"],
+                condition=Q(status__in=["awaiting_author", "in_review"]),
+                name="privacyhold_one_open_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold {self.pk}: {self.item_kind} {self.item_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
