@@ -187,6 +187,8 @@ class Post(BaseModel):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE, editable=False
     )
+    # Shown with the item after a moderator edited it: what was changed and why.
+    moderation_note = models.CharField(max_length=500, blank=True, editable=False)
     # Shared outside: a public page with Open Graph tags (only for unrestricted posts).
     is_public = models.BooleanField(_("public"), default=False)
     initiative = models.ForeignKey(

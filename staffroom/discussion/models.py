@@ -92,6 +92,8 @@ class Comment(BaseModel):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE, editable=False
     )
+    # Shown with the item after a moderator edited it: what was changed and why.
+    moderation_note = models.CharField(max_length=500, blank=True, editable=False)
     reaction_counts = models.JSONField(default=dict, editable=False)
     reaction_total = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)
