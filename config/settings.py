@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "staffroom.audit",
     "staffroom.search",
     "staffroom.privacy",
+    "staffroom.moderation",
     "staffroom.demo",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("staffroom.search.urls")),
     path("", include("staffroom.notifications.urls")),
     path("", include("staffroom.audit.urls")),
+    path("privacy/", include("staffroom.privacy.urls")),
+    path("", include("staffroom.moderation.urls")),
     path("", include("staffroom.organisation.urls")),
     path("account/", include("staffroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
