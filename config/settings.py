@@ -377,6 +377,10 @@ RESULTS_MIN_GROUP_SIZE = env.int("RESULTS_MIN_GROUP_SIZE", default=5)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2555)
 
 # --- Logging --------------------------------------------------------------------------------
+# Error reports mask every POST value and query string: they are what people wrote.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "staffroom.core.reporting.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "staffroom.core.reporting.PrivateExceptionReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
