@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffroom.accounts.permissions import is_administrator
 from staffroom.audit.permissions import can_view_audit
+from staffroom.privacy.permissions import can_review_holds
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if is_administrator(request.user):
         items.append(NavItem(_("Administration"), reverse("organisation:import_list")))
+    if can_review_holds(request.user):  # PHI guard (issue 4): privacy officers and admins
+        items.append(NavItem(_("Privacy review"), reverse("privacy:queue")))
     if can_view_audit(request.user):  # audit trail (issue 4): privacy officers and admins
         items.append(NavItem(_("Audit trail"), reverse("audit:list")))
     current = next((item for item in items if item.is_current(request.path)), None)

@@ -6,3 +6,9 @@ class DiscussionConfig(AppConfig):
     name = "staffroom.discussion"
     label = "discussion"
     verbose_name = _("Discussion")
+
+    def ready(self) -> None:
+        # Comments join the item registry the PHI guard and moderation act through.
+        from staffroom.discussion.items import register
+
+        register()

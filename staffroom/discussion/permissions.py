@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from staffroom.core.models import Visibility
 from staffroom.discussion import subjects
 from staffroom.discussion.models import Comment
 from staffroom.discussion.subjects import Subject
@@ -33,13 +34,21 @@ def can_moderate(person: Any, subject: Subject) -> bool:
     return bool(subject_type.can_moderate(person, subject))
 
 
+def _subject_is_shown(subject: Subject) -> bool:
+    """A held, hidden or removed subject (its author and reviewers can open it) takes no
+    comments or reactions: nobody else could read them."""
+    return getattr(subject.obj, "visibility", Visibility.VISIBLE) == Visibility.VISIBLE
+
+
 def can_comment(person: Any, subject: Subject) -> bool:
-    return _is_active_person(person) and not subject.thread.is_locked
+    return _is_active_person(person) and not subject.thread.is_locked and _subject_is_shown(subject)
 
 
 def check_comment(person: Any, subject: Subject) -> None:
     if subject.thread.is_locked:
         raise PermissionDenied(_("This discussion is closed: no new comments can be added."))
+    if not _subject_is_shown(subject):
+        raise PermissionDenied(_("Only visible items can be discussed."))
     if not can_comment(person, subject):
         raise PermissionDenied(_("You can't comment here."))
 
@@ -72,6 +81,8 @@ def check_delete_comment(person: Any, comment: Comment, subject: Subject) -> Non
 
 def can_react(person: Any, subject: Subject, comment: Comment | None = None) -> bool:
     if not _is_active_person(person) or subject.thread.is_locked:
+        return False
+    if not _subject_is_shown(subject):
         return False
     return comment is None or not comment.is_deleted
 

@@ -13,7 +13,10 @@ The parts that differ per viewer are markers in the cached HTML:
                                  each reply is told apart by its parent, see
                                  queries.reply_submission_key)
     <§{marker}:p:{id}:{kind}§>   a reaction button's class and aria-pressed
-    <§{marker}:a:{id}:{author}§> the edit / remove buttons: the author's, or a moderator's
+    <§{marker}:a:{id}:{author}§> the edit / remove buttons: the author's, or a moderator's;
+                                 and the safety links (moderation.links): Flag for anyone
+                                 but the author, Moderate for moderators, Mark as patient
+                                 information for privacy officers
 
 `marker` is random for each rendering, so text people write (which can't be known in
 advance) can never be taken for one. `personalise()` replaces them all in one pass.
@@ -36,6 +39,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from staffroom.discussion.models import Comment, Thread
+from staffroom.moderation import links
+from staffroom.moderation.links import SafetyRoles, safety_roles
 
 CACHE_SECONDS = 60 * 60 * 24
 LIST_TEMPLATE = "discussion/thread.html#comments-page"
@@ -125,7 +130,14 @@ def render_comment(comment: Comment, *, template: str = "discussion/comment.html
 class _Actions:
     """The edit and remove buttons, built once per page and copied for each comment."""
 
-    def __init__(self, csrf_field: str) -> None:
+    def __init__(self, csrf_field: str, safety: SafetyRoles | None = None) -> None:
+        self.safety = safety or SafetyRoles()
+        self.flag_url = links.flag_url("comment", 1)
+        self.moderate_url = links.moderate_url("comment", 1)
+        self.mark_phi_url = links.mark_phi_url("comment", 1) if self.safety.privacy_officer else ""
+        self.flag_text = _("Flag")
+        self.moderate_text = _("Moderate")
+        self.mark_phi_text = _("Mark as patient information")
         self.edit_url = reverse("discussion:comment_edit", kwargs={"comment_id": 1})
         self.delete_url = reverse("discussion:comment_delete", kwargs={"comment_id": 1})
         self.csrf_field = csrf_field
@@ -138,6 +150,27 @@ class _Actions:
     @staticmethod
     def _url(url: str, comment_id: str) -> str:
         return url.replace("/1/", f"/{comment_id}/", 1)
+
+    def _link(self, url: str, comment_id: str, text: str) -> str:
+        return str(
+            format_html(
+                '<a class="button button--quiet" href="{}">{}'
+                '<span class="visually-hidden"> {}</span></a>',
+                self._url(url, comment_id),
+                text,
+                self.remove_hidden,
+            )
+        )
+
+    def safety_html(self, comment_id: str, *, own: bool) -> str:
+        parts = []
+        if not own:
+            parts.append(self._link(self.flag_url, comment_id, self.flag_text))
+        if self.safety.moderator:
+            parts.append(self._link(self.moderate_url, comment_id, self.moderate_text))
+        if self.mark_phi_url:
+            parts.append(self._link(self.mark_phi_url, comment_id, self.mark_phi_text))
+        return "".join(parts)
 
     def html(self, comment_id: str, *, edit: bool, remove: bool) -> str:
         parts = []
@@ -186,13 +219,19 @@ def personalise(
     mine: dict[int | None, str],
     moderator: bool,
     page_key: uuid.UUID | None = None,
+    safety: SafetyRoles | None = None,
 ) -> SafeString:
-    """The rendered list as `viewer_id` sees it (one regular-expression pass)."""
+    """The rendered list as `viewer_id` sees it (one regular-expression pass).
+
+    `safety`: the viewer's moderation roles; read (one query) when not given and the list
+    has comments."""
     csrf_field = str(
         format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
     )
     key = str(page_key or uuid.uuid4())
-    actions = _Actions(csrf_field)
+    if safety is None and f"<§{rendered.marker}:a:" in rendered.html:
+        safety = safety_roles(viewer_id)
+    actions = _Actions(csrf_field, safety)
     pattern = re.compile("<§" + re.escape(rendered.marker) + r":(\w+)(?::([^§<>]*))?§>")
 
     def fill(match: re.Match[str]) -> str:
@@ -207,7 +246,9 @@ def personalise(
         if what == "a":
             comment_id, _sep, author_id = argument.partition(":")
             own = author_id == str(viewer_id)
-            return actions.html(comment_id, edit=own, remove=own or moderator)
+            return actions.html(comment_id, edit=own, remove=own or moderator) + (
+                actions.safety_html(comment_id, own=own)
+            )
         return ""
 
     return mark_safe(pattern.sub(fill, rendered.html))  # noqa: S308  # our own rendered template

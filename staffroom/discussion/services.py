@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from staffroom.accounts.models import Person
 from staffroom.audit.models import AuditAction  # audit trail (issue 4)
 from staffroom.audit.services import record_audit  # audit trail (issue 4)
+from staffroom.core.models import Visibility
 from staffroom.core.richtext import find_mentions, render_markdown
 from staffroom.discussion import subjects
 from staffroom.discussion.models import (
@@ -43,11 +44,15 @@ from staffroom.discussion.models import (
     Thread,
 )
 from staffroom.notifications.models import Notification
+from staffroom.privacy.guard import scan_texts
+from staffroom.privacy.services import hold_item, recheck_after_edit, withdraw_hold
 
 COMMENT_MAX_LENGTH = 10_000
 # More @names than this in one text are not looked up (nor notified): a guard against spam.
 MENTION_LIMIT = 30
 BACKLINK_LIMIT = 30
+# The label of a comment's one text, for the PHI guard (discussion.items).
+COMMENT_FIELD = "Comment"
 
 
 def new_thread(*, kind: str) -> Thread:
@@ -139,6 +144,9 @@ def post_comment(
         if parent.is_deleted:
             raise ValidationError(_("That comment was removed, so it can't be replied to."))
     html, mentioned, paths = _render(text)
+    # The PHI guard reads it before anyone else can: possible patient information is stored
+    # HELD, and nothing "becoming visible" does (counts, mentions, links, notices) happens yet.
+    findings = scan_texts({COMMENT_FIELD: text})
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
@@ -147,6 +155,7 @@ def post_comment(
                 body=text,
                 body_html=html,
                 submission_key=submission_key,
+                visibility=Visibility.HELD if findings else Visibility.VISIBLE,
                 **_placement(parent),
             )
     except IntegrityError:
@@ -156,26 +165,9 @@ def post_comment(
         return _same_submission(
             Comment.objects.get(submission_key=submission_key), thread=thread, author=author
         )
-    Thread.objects.filter(pk=thread.pk).update(
-        comment_count=F("comment_count") + 1, version=F("version") + 1
-    )
-    if comment.parent_id is not None:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
-    _record_mentioned(thread=thread, author=author, people=mentioned, comment=comment)
-    record_backlinks(source=thread, paths=paths, comment=comment)
-    answered = parent
-    if (
-        answered is not None
-        and answered.author_id != author.pk
-        and _can_see(answered.author, thread)
-    ):
-        Notification.objects.create(
-            recipient_id=answered.author_id,
-            kind=Notification.Kind.REPLY,
-            actor=author,
-            thread=thread,
-            comment=comment,
-        )
+    if not findings:
+        _count_comment(comment, +1)
+        _comment_went_live(comment, thread=thread, mentioned=mentioned, paths=paths)
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
         actor=author,
         action=AuditAction.COMMENT_CREATED,
@@ -183,7 +175,92 @@ def post_comment(
         summary=f"Comment {comment.pk} in thread {thread.pk}",
         data={"thread": thread.pk, "parent": comment.parent_id},
     )
+    if findings:
+        hold_item(obj=comment, author=author, findings=findings)
     return comment
+
+
+def _count_comment(comment: Comment, delta: int) -> None:
+    """A comment starts (+1) or stops (-1) being counted: shown, not deleted."""
+    if delta > 0:
+        Thread.objects.filter(pk=comment.thread_id).update(
+            comment_count=F("comment_count") + 1, version=F("version") + 1
+        )
+        if comment.parent_id is not None:
+            Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+        return
+    Thread.objects.filter(pk=comment.thread_id, comment_count__gt=0).update(
+        comment_count=F("comment_count") - 1
+    )
+    Thread.objects.filter(pk=comment.thread_id).update(version=F("version") + 1)
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id, reply_count__gt=0).update(
+            reply_count=F("reply_count") - 1
+        )
+
+
+def _comment_went_live(
+    comment: Comment,
+    *,
+    thread: Thread,
+    mentioned: list[Person] | None = None,
+    paths: tuple[str, ...] | None = None,
+) -> None:
+    """What a comment becoming visible to others does: its mentions and links are recorded,
+    and those it names or answers are told (each only once, however often it is called)."""
+    if mentioned is None or paths is None:
+        _html, mentioned, paths = _render(comment.body)
+    author = comment.author
+    _record_mentioned(thread=thread, author=author, people=mentioned, comment=comment)
+    record_backlinks(source=thread, paths=paths, comment=comment)
+    if comment.parent_id is None:
+        return
+    answered = comment.reply_to or Comment.objects.select_related("author").get(
+        pk=comment.parent_id
+    )
+    if answered.author_id == author.pk or not _can_see(answered.author, thread):
+        return
+    if Notification.objects.filter(
+        kind=Notification.Kind.REPLY, comment=comment, recipient_id=answered.author_id
+    ).exists():
+        return
+    Notification.objects.create(
+        recipient_id=answered.author_id,
+        kind=Notification.Kind.REPLY,
+        actor=author,
+        thread=thread,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def set_comment_visibility(*, comment: Comment, visibility: str) -> Comment:
+    """The one way a comment's visibility changes (ItemKind.set_visibility for comments).
+
+    Keeps `Thread.comment_count`, the parent's `reply_count` and `Thread.version` (the key of
+    the cached list) right for every transition. Becoming visible does what posting a held
+    comment put off (mentions, links, the reply notice), once; stopping being visible takes
+    its links away (search drops it by trigger; notifications about it stop being shown).
+    """
+    locked = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+    old = locked.visibility
+    comment.visibility = visibility
+    if old == visibility:
+        return locked
+    was_counted = old == Visibility.VISIBLE and locked.deleted_at is None
+    now_counted = visibility == Visibility.VISIBLE and locked.deleted_at is None
+    locked.visibility = visibility
+    locked.save(update_fields=["visibility", "updated_at"])
+    if was_counted != now_counted:
+        _count_comment(locked, +1 if now_counted else -1)
+    else:
+        Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)
+    if now_counted:
+        thread = Thread.objects.get(pk=locked.thread_id)
+        _comment_went_live(locked, thread=thread)
+    elif was_counted:
+        Backlink.objects.filter(source_comment=locked).delete()
+    return locked
 
 
 def _same_submission(existing: Comment, *, thread: Thread, author: Person) -> Comment:
@@ -205,23 +282,33 @@ def edit_comment(*, comment: Comment, editor: Person, body: str) -> Comment:
     """Change a comment's words, keeping the old ones as a CommentRevision. Author only."""
     if comment.author_id != editor.pk:
         raise ValidationError(_("Only the person who wrote a comment can change it."))
-    if comment.is_deleted:
+    held = comment.visibility == Visibility.HELD and comment.deleted_at is None
+    if comment.is_deleted and not held:
         raise ValidationError(_("This comment was removed, so it can't be changed."))
     text = clean_comment_body(body)
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
     if text == locked.body:
         return locked
-    CommentRevision.objects.create(comment=locked, body=locked.body, editor=editor)
+    held = locked.visibility == Visibility.HELD and locked.deleted_at is None
+    # A held comment's earlier words were never seen by anyone else, and a revision would
+    # keep the patient information the author is editing out: none is written.
+    if not held:
+        CommentRevision.objects.create(comment=locked, body=locked.body, editor=editor)
     html, mentioned, paths = _render(text)
     locked.body = text
     locked.body_html = html
-    locked.edited_at = timezone.now()
+    if not held:
+        locked.edited_at = timezone.now()
     locked.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
     Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)
-    thread = Thread.objects.get(pk=locked.thread_id)
-    # Only people not mentioned before are recorded (and told); the same for links.
-    _record_mentioned(thread=thread, author=editor, people=mentioned, comment=locked)
-    record_backlinks(source=thread, paths=paths, comment=locked)
+    # The guard reads the new words: held again, still held, or published (which records
+    # mentions and links then, in set_comment_visibility).
+    hold = recheck_after_edit(obj=locked, editor=editor)
+    if hold is None and not held:
+        thread = Thread.objects.get(pk=locked.thread_id)
+        # Only people not mentioned before are recorded (and told); the same for links.
+        _record_mentioned(thread=thread, author=editor, people=mentioned, comment=locked)
+        record_backlinks(source=thread, paths=paths, comment=locked)
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
         actor=editor,
         action=AuditAction.COMMENT_CHANGED,
@@ -240,19 +327,20 @@ def delete_comment(*, comment: Comment, by: Person) -> Comment:
     its author, or a moderator of the subject.
     """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    if locked.is_deleted:
+    if locked.deleted_at is not None:
         return locked
+    held = locked.visibility == Visibility.HELD
+    if locked.visibility != Visibility.VISIBLE and not held:
+        return locked  # hidden or removed: already out of the counts, a reviewer decides
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    Thread.objects.filter(pk=locked.thread_id, comment_count__gt=0).update(
-        comment_count=F("comment_count") - 1
-    )
-    Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)
-    if locked.parent_id is not None:
-        Comment.objects.filter(pk=locked.parent_id, reply_count__gt=0).update(
-            reply_count=F("reply_count") - 1
-        )
+    if held:
+        # Never counted nor shown: only its hold closes. Its words stay for the author
+        # (privacy.mine) until a purge.
+        withdraw_hold(obj=locked, by=by)
+    else:
+        _count_comment(locked, -1)
     by_author = by.pk == locked.author_id
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
         actor=by,
@@ -519,7 +607,8 @@ def recount_thread(*, thread: Thread) -> Thread:
     """Rebuild every stored counter of one thread and its comments from the rows."""
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     comments = Comment.objects.filter(thread=locked)
-    locked.comment_count = comments.filter(deleted_at__isnull=True).count()
+    counted = comments.filter(deleted_at__isnull=True, visibility=Visibility.VISIBLE)
+    locked.comment_count = counted.count()
     subject_counts = _counts_by_target(
         Reaction.objects.filter(thread=locked, comment__isnull=True), "thread_id"
     ).get(locked.pk, {})
@@ -531,7 +620,7 @@ def recount_thread(*, thread: Thread) -> Thread:
         Reaction.objects.filter(thread=locked, comment__isnull=False), "comment_id"
     )
     replies = dict(
-        comments.filter(deleted_at__isnull=True, parent__isnull=False)
+        counted.filter(parent__isnull=False)
         .values_list("parent_id")
         .annotate(n=Count("id"))
         .values_list("parent_id", "n")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.models import Visibility
 from staffroom.core.ratelimit import rate_limit
 from staffroom.discussion import queries
 from staffroom.discussion.forms import CommentEditForm, CommentForm, ReactionForm
@@ -41,6 +42,8 @@ from staffroom.discussion.rendering import (
 )
 from staffroom.discussion.services import delete_comment, edit_comment, post_comment, react
 from staffroom.discussion.subjects import Subject, get_visible_subject_or_404
+from staffroom.privacy.permissions import check_own_held_item
+from staffroom.privacy.queries import open_holds_for
 
 
 def _comment_url(subject: Subject, comment: Comment) -> str:
@@ -148,9 +151,42 @@ def _personal(
     )
 
 
+def _comment_held(
+    request: AuthenticatedRequest, *, subject: Subject, new: Comment, parent: Comment | None
+) -> HttpResponse:
+    """The PHI guard held it: the author sees it in a panel only they see, with what was
+    found and what they can do; nobody else sees anything."""
+    if not request.htmx:
+        messages.warning(
+            request,
+            _(
+                "Your comment is held for privacy review: it may contain patient information. "
+                "Only you can see it. Edit it, send it for review or delete it below."
+            ),
+        )
+        return redirect(f"{subject.url}#held-comments")
+    held = open_holds_for(author=request.user, kind_key="comment", objects=[new])
+    html = render_to_string(
+        "discussion/comment_held.html",
+        {
+            "held_items": held,
+            "next": f"{subject.url}#held-comments",
+            "cf": queries.comment_form_state(
+                thread=subject.thread, parent_id=parent.pk if parent else None
+            ),
+            "open": False,
+            "discussion": {"mention_url": _mention_url(), "thread": subject.thread},
+        },
+        request=request,
+    )
+    return HttpResponse(html)
+
+
 def _comment_posted(
     request: AuthenticatedRequest, *, subject: Subject, new: Comment, parent: Comment | None
 ) -> HttpResponse:
+    if new.visibility == Visibility.HELD:
+        return _comment_held(request, subject=subject, new=new, parent=parent)
     if not request.htmx:
         messages.success(request, _("Your comment is posted."))
         return redirect(_comment_url(subject, new))
@@ -247,6 +283,16 @@ def react_to_comment(request: AuthenticatedRequest, comment_id: int) -> HttpResp
 def comment_delete(request: AuthenticatedRequest, comment_id: int) -> HttpResponse:
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
+    if comment_.visibility == Visibility.HELD:
+        # Held: only its author may see it, so anyone else is told it doesn't exist.
+        if comment_.author_id != request.user.pk:
+            raise Http404
+        check_own_held_item(request.user, comment_, comment_.author_id)
+        delete_comment(comment=comment_, by=request.user)
+        messages.success(request, _("Your held comment is deleted. Nobody else saw it."))
+        if request.htmx:
+            return HttpResponse("")
+        return redirect(f"{subject.url}#discussion")
     check_delete_comment(request.user, comment_, subject)
     removed = delete_comment(comment=comment_, by=request.user)
     if request.htmx:
@@ -265,21 +311,50 @@ def comment_delete(request: AuthenticatedRequest, comment_id: int) -> HttpRespon
 def comment_edit(request: AuthenticatedRequest, comment_id: int) -> HttpResponse:
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
-    check_edit_comment(request.user, comment_)
+    held = comment_.visibility == Visibility.HELD
+    if held:
+        if comment_.author_id != request.user.pk:
+            raise Http404
+        check_own_held_item(request.user, comment_, comment_.author_id)
+    else:
+        check_edit_comment(request.user, comment_)
     form = CommentEditForm(request.POST or None, initial={"body": comment_.body})
     if request.method == "POST" and form.is_valid():
         try:
-            edit_comment(comment=comment_, editor=request.user, body=form.cleaned_data["body"])
+            edited = edit_comment(
+                comment=comment_, editor=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as error:
             form.add_error("body", error)
         else:
-            messages.success(request, _("Your comment is changed."))
-            return redirect(_comment_url(subject, comment_))
+            if edited.visibility == Visibility.HELD:
+                messages.warning(
+                    request,
+                    _(
+                        "Your comment is still held for privacy review: the highlighted words "
+                        "may be patient information. Only you can see it."
+                    ),
+                )
+                return redirect(f"{subject.url}#held-comments")
+            if held:
+                messages.success(request, _("Your comment is posted."))
+            else:
+                messages.success(request, _("Your comment is changed."))
+            return redirect(_comment_url(subject, edited))
     status = 400 if request.method == "POST" else 200
+    held_items = (
+        open_holds_for(author=request.user, kind_key="comment", objects=[comment_]) if held else []
+    )
     return render(
         request,
         "discussion/comment_edit.html",
-        {"form": form, "comment": comment_, "subject": subject, "mention_url": _mention_url()},
+        {
+            "form": form,
+            "comment": comment_,
+            "subject": subject,
+            "mention_url": _mention_url(),
+            "held": held_items[0] if held_items else None,
+        },
         status=status,
     )
 
@@ -291,8 +366,10 @@ def comment_history(request: AuthenticatedRequest, comment_id: int) -> HttpRespo
     they saw the words before the edit."""
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
-    if comment_.is_deleted and not can_moderate(request.user, subject):
-        raise Http404
+    if comment_.visibility == Visibility.HELD or (
+        comment_.is_deleted and not can_moderate(request.user, subject)
+    ):
+        raise Http404  # a held comment has no history anyone else may read
     return render(
         request,
         "discussion/comment_history.html",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from staffroom.accounts.models import Person
 from staffroom.channels.models import Post
+from staffroom.core.models import Visibility
 from staffroom.core.pagination import keyset_page
 from staffroom.discussion import subjects
 from staffroom.discussion.models import Thread
@@ -54,8 +57,11 @@ def notification_page(
     kind of subject for visibility. A page may hold fewer than `limit` items when some are
     hidden; the cursor still moves past them.
     """
-    rows = Notification.objects.filter(recipient=viewer).select_related(
-        "actor", "thread", *subjects.subject_relations("thread__")
+    rows = (
+        Notification.objects.filter(recipient=viewer)
+        .filter(_shown_condition())
+        .select_related("actor", "thread", *subjects.subject_relations("thread__"))
+        .annotate(comment_visibility=F("comment__visibility"))
     )
     if only_id is not None:
         rows = rows.filter(pk=only_id)
@@ -64,17 +70,64 @@ def notification_page(
     visible = subjects.visible_thread_ids(viewer, threads)
     items = []
     for notification in page.items:
-        thread = notification.thread
-        if thread is None or thread.pk not in visible:
-            continue
-        summary = subjects.subject_summary(thread)
-        if summary is None:
-            continue
+        item = _item(notification, visible)
+        if item is not None:
+            items.append(item)
+    return NotificationPage(items=items, next_cursor=page.next_cursor)
+
+
+# Told to the author about what they wrote (a moderator's or privacy officer's decision, with
+# why): shown even when the item itself is no longer visible to anyone.
+ABOUT_OWN_ITEM = (Notification.Kind.MODERATION, Notification.Kind.PRIVACY)
+
+
+def _shown_condition() -> Q:
+    """Leave out notifications about a comment others can't see (held by the PHI guard, hidden,
+    removed): a mention or reply inside it must not reveal it, not even as a number."""
+    return (
+        Q(comment__isnull=True)
+        | Q(comment__visibility=Visibility.VISIBLE)
+        | Q(kind__in=ABOUT_OWN_ITEM)
+    )
+
+
+def _item(notification: Notification, visible: set[int]) -> NotificationItem | None:
+    thread = notification.thread
+    if notification.kind in ABOUT_OWN_ITEM:
+        return _own_item(notification, visible)
+    if thread is None or thread.pk not in visible:
+        return None
+    summary = subjects.subject_summary(thread)
+    if summary is None:
+        return None
+    title, url = summary
+    if notification.comment_id:
+        url = f"{url}#comment-{notification.comment_id}"
+    return NotificationItem(notification=notification, subject_title=title, url=url)
+
+
+def _own_item(notification: Notification, visible: set[int]) -> NotificationItem:
+    """A moderation or privacy notice: linked to the item where the reader may see it, else
+    to their own held items (privacy) or their notifications."""
+    thread = notification.thread
+    summary = subjects.subject_summary(thread) if thread is not None else None
+    item_visible = getattr(notification, "comment_visibility", None) in (None, Visibility.VISIBLE)
+    if summary is not None and thread is not None and thread.pk in visible and item_visible:
         title, url = summary
         if notification.comment_id:
             url = f"{url}#comment-{notification.comment_id}"
-        items.append(NotificationItem(notification=notification, subject_title=title, url=url))
-    return NotificationPage(items=items, next_cursor=page.next_cursor)
+        return NotificationItem(notification=notification, subject_title=title, url=url)
+    if notification.kind == Notification.Kind.PRIVACY:
+        return NotificationItem(
+            notification=notification,
+            subject_title=summary[0] if summary else str(_("your held items")),
+            url=reverse("privacy:my_holds"),
+        )
+    return NotificationItem(
+        notification=notification,
+        subject_title=summary[0] if summary else str(_("your notifications")),
+        url=reverse("notifications:list"),
+    )
 
 
 def unread_count(person: Person) -> int:
@@ -87,6 +140,9 @@ def unread_count(person: Person) -> int:
     visible_post = Post.objects.visible_to(person).filter(thread_id=OuterRef("thread_id"))
     return (
         Notification.objects.filter(recipient=person, read_at__isnull=True)
-        .filter(~Q(thread__kind=Thread.Kind.POST) | Exists(visible_post))[: UNREAD_SHOWN_UP_TO + 1]
+        .filter(_shown_condition())
+        .filter(
+            ~Q(thread__kind=Thread.Kind.POST) | Exists(visible_post) | Q(kind__in=ABOUT_OWN_ITEM)
+        )[: UNREAD_SHOWN_UP_TO + 1]
         .count()
     )

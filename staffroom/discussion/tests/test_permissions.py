@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from staffroom.accounts.tests.factories import PersonFactory
+from staffroom.channels.models import Post
 from staffroom.channels.tests.factories import ChannelEditorFactory, PostFactory
 from staffroom.discussion.models import Thread
 from staffroom.discussion.permissions import (
@@ -43,6 +44,22 @@ def test_nobody_comments_or_reacts_in_a_closed_discussion() -> None:
         check_comment(person, subject)
     with pytest.raises(PermissionDenied, match="closed"):
         check_react(person, subject)
+
+
+@pytest.mark.parametrize("visibility", ["held", "hidden", "removed"])
+def test_a_subject_others_cant_see_takes_no_comments_or_reactions_even_from_its_author(
+    visibility: str,
+) -> None:
+    post = PostFactory()
+    Post.objects.filter(pk=post.pk).update(visibility=visibility)
+    post.refresh_from_db()
+    subject = subject_of(post, post.author)
+    assert not can_comment(post.author, subject)
+    assert not can_react(post.author, subject)
+    with pytest.raises(PermissionDenied, match="visible"):
+        check_comment(post.author, subject)
+    with pytest.raises(PermissionDenied):
+        check_react(post.author, subject)
 
 
 def test_only_the_author_edits_and_not_once_removed() -> None:

@@ -59,7 +59,7 @@ COMMENTS_SELECT = """
     FROM {rows} c
     LEFT JOIN staffchannels_post p ON p.thread_id = c.thread_id
     LEFT JOIN strategy_initiative i ON i.thread_id = c.thread_id
-    WHERE c.deleted_at IS NULL"""
+    WHERE c.deleted_at IS NULL AND c.visibility = 'visible'"""
 
 REBUILD_STATEMENTS = tuple(
     f"INSERT INTO search_searchdocument ({DOCUMENT_COLUMNS}) " + select.format(rows=table)
@@ -83,8 +83,12 @@ INITIATIVE_CHANGED = (
 )
 COMMENT_CHANGED = (
     "OLD.body IS DISTINCT FROM NEW.body OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at "
-    "OR OLD.thread_id IS DISTINCT FROM NEW.thread_id"
+    "OR OLD.thread_id IS DISTINCT FROM NEW.thread_id "
+    "OR OLD.visibility IS DISTINCT FROM NEW.visibility"
 )
+# Only comments others can see have a document: a held comment (possible patient
+# information), a hidden or removed one is never in the index, so no query can find its words.
+COMMENT_INDEXED = "NEW.deleted_at IS NULL AND NEW.visibility = 'visible'"
 
 
 def sqlite_condition(condition: str) -> str:

@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 
 from staffroom.search.backends.common import (
     COMMENT_CHANGED,
+    COMMENT_INDEXED,
     COMMENT_VALUES,
     COMMENTS_SELECT,
     DOCUMENT_COLUMNS,
@@ -106,7 +107,7 @@ FUNCTIONS = {
         "AND source_id IN (SELECT id FROM old_rows);"
     ),
     "search_comment_edited": _function(
-        f"""IF NEW.deleted_at IS NOT NULL THEN
+        f"""IF NOT ({COMMENT_INDEXED}) THEN
             DELETE FROM search_searchdocument WHERE kind = 'comment' AND source_id = NEW.id;
         ELSE
             {_upsert(COMMENT_VALUES)}

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 
 from staffroom.search.backends.common import (
     COMMENT_CHANGED,
+    COMMENT_INDEXED,
     COMMENT_VALUES,
     DOCUMENT_COLUMNS,
     INITIATIVE_CHANGED,
@@ -83,16 +84,17 @@ SOURCE_TRIGGERS = {
             DELETE FROM search_searchdocument WHERE kind = 'comment' AND post_id = OLD.id;
         END""",
     "search_comment_ai": f"""
-        AFTER INSERT ON discussion_comment WHEN NEW.deleted_at IS NULL BEGIN
+        AFTER INSERT ON discussion_comment WHEN {COMMENT_INDEXED} BEGIN
             {_upsert(COMMENT_VALUES)}
         END""",
     "search_comment_au_live": f"""
         AFTER UPDATE ON discussion_comment
-        WHEN NEW.deleted_at IS NULL AND ({sqlite_condition(COMMENT_CHANGED)}) BEGIN
+        WHEN {COMMENT_INDEXED} AND ({sqlite_condition(COMMENT_CHANGED)}) BEGIN
             {_upsert(COMMENT_VALUES)}
         END""",
-    "search_comment_au_deleted": """
-        AFTER UPDATE OF deleted_at ON discussion_comment WHEN NEW.deleted_at IS NOT NULL BEGIN
+    "search_comment_au_deleted": f"""
+        AFTER UPDATE OF deleted_at, visibility ON discussion_comment
+        WHEN NOT ({COMMENT_INDEXED}) BEGIN
             DELETE FROM search_searchdocument WHERE kind = 'comment' AND source_id = NEW.id;
         END""",
     "search_comment_ad": """
