@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -11,10 +11,44 @@ from django.contrib.auth.forms import (
     UserCreationForm,
     UsernameField,
 )
+from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.accounts.erasure import ErasureReason
 from staffroom.accounts.models import Person, normalise_username
+
+# Findings named in one error; more would make the message harder to act on, not easier.
+FINDINGS_NAMED = 5
+
+
+def refuse_patient_information(values: Mapping[str, str]) -> None:
+    """Raise a ValidationError on each field whose text may hold patient information.
+
+    For what people type that is not an item of the safety layer (core.items) and so has no
+    privacy review: a profile's preferred name, a channel's name and description, the words
+    of the strategic plan. There is nothing to hold there (a name is shown at once,
+    everywhere), so the PHI guard refuses it instead, and the error names what was found and
+    in which field. Field names are the keys of `values`; the person's text stays in the form.
+    """
+    from staffroom.privacy.guard import kind_label, scan_texts
+
+    findings = scan_texts({name: value or "" for name, value in values.items()})
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        own = [f for f in findings if f.field == name]
+        if not own:
+            continue
+        found = "; ".join(
+            f"“{value[f.start : f.end]}” ({kind_label(f.kind)})" for f in own[:FINDINGS_NAMED]
+        )
+        errors[name] = gettext(
+            "This may be patient information, so it can't be saved here: %(found)s. Take it "
+            "out and save again."
+        ) % {"found": found}
+    if errors:
+        raise ValidationError(errors)
 
 
 class SignInForm(AuthenticationForm):
@@ -101,3 +135,32 @@ class PersonChangeForm(UserChangeForm[Person]):
 
     def clean_username(self) -> str:
         return _clean_username(self)
+
+
+class ErasePersonForm(forms.Form):
+    """The administrator picks why and types the username, so nobody is erased by a slip."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is this person being erased?"),
+        choices=ErasureReason.choices,
+        widget=forms.RadioSelect,
+    )
+    confirm_username = forms.CharField(
+        label=_("Type their username to confirm"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirm_username(self) -> str:
+        typed = normalise_username(self.cleaned_data["confirm_username"])
+        if typed != self.person.username:
+            raise forms.ValidationError(
+                _("That isn't their username. Type “%(username)s” exactly; nothing was changed.")
+                % {"username": self.person.username},
+                code="mismatch",
+            )
+        return typed

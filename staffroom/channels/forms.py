@@ -20,6 +20,7 @@ from staffroom.channels.models import Post
 from staffroom.channels.services import posts as post_services
 from staffroom.core.uploads import check_attachment, process_image
 from staffroom.organisation.models import Department, JobFamily, Site
+from staffroom.privacy.services import NOTE_MAX_LENGTH
 from staffroom.strategy.models import Initiative
 
 # --- Authoring ------------------------------------------------------------------------------
@@ -312,6 +313,24 @@ class RevisionCompareForm(forms.Form):
 
     old = forms.CharField(required=False)
     new = forms.CharField(required=False)
+
+
+# --- The PHI guard ---------------------------------------------------------------------------
+
+
+class SendForReviewForm(forms.Form):
+    """The author of a held post asks a privacy officer to look at it."""
+
+    note = forms.CharField(
+        label=_("Note for the privacy officer"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why this is not patient information, or what you need: for example “Maria Lopez "
+            "is our ward manager, not a patient”."
+        ),
+    )
 
 
 # --- Channels -------------------------------------------------------------------------------

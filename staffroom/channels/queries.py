@@ -19,11 +19,13 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow, Post, PostReach, Tag
+from staffroom.core.models import Visibility
 from staffroom.core.pagination import KeysetPage, keyset_page
 from staffroom.organisation.models import Department, Site
 
 if TYPE_CHECKING:
     from staffroom.accounts.models import Person
+    from staffroom.privacy.models import PrivacyHold
 
 FEED_PAGE_SIZE = 20
 CHANNEL_PAGE_SIZE = 20
@@ -240,13 +242,30 @@ def tag_posts(
     )
 
 
-def channel_drafts(channel: Channel) -> list[Post]:
-    """For editors: drafts and posts scheduled for later, most recently changed first."""
+def channel_drafts(channel: Channel, *, viewer: Person) -> list[Post]:
+    """For editors: drafts and posts scheduled for later, most recently changed first; and
+    the viewer's own held posts, whatever their status.
+
+    Another editor's held post is left out: only its author and the privacy officers may see
+    what the PHI guard stopped (channels.permissions.can_see_post).
+    """
     waiting = Q(status=Post.Status.DRAFT) | Q(
         status=Post.Status.SCHEDULED, published_at__gt=timezone.now()
     )
-    posts = Post.objects.filter(waiting, channel=channel).select_related("author")
-    return list(posts.order_by("-updated_at", "-id")[:DRAFTS_LIMIT])
+    shown = Q(visibility=Visibility.VISIBLE) | Q(author_id=viewer.pk)
+    own_held = Q(author_id=viewer.pk, visibility=Visibility.HELD) & ~Q(status=Post.Status.ARCHIVED)
+    posts = Post.objects.filter((waiting & shown) | own_held, channel=channel)
+    return list(posts.select_related("author").order_by("-updated_at", "-id")[:DRAFTS_LIMIT])
+
+
+def open_hold_of(post: Post) -> PrivacyHold | None:
+    """The privacy hold still open on `post`, if any (awaiting its author or in review)."""
+    from staffroom.channels.items import POST_KIND
+    from staffroom.privacy.models import PrivacyHold
+
+    return PrivacyHold.objects.filter(
+        item_kind=POST_KIND, item_id=post.pk, status__in=PrivacyHold.OPEN
+    ).first()
 
 
 # --- Channels ----------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", authoring.post_edit, name="post_edit"),
     path("posts/<int:pk>/status/", authoring.post_status, name="post_status"),
     path("posts/<int:pk>/pin/", authoring.post_pin, name="post_pin"),
+    path(
+        "posts/<int:pk>/privacy-review/",
+        authoring.post_send_for_review,
+        name="post_send_for_review",
+    ),
     path("posts/<int:pk>/revisions/", authoring.post_revisions, name="post_revisions"),
     path("posts/<int:pk>/images/", authoring.post_images, name="post_images"),
     path("posts/<int:pk>/attachments/", authoring.post_attachments, name="post_attachments"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.accounts.forms import refuse_patient_information
 from staffroom.organisation.models import Department
 from staffroom.organisation.queries import DirectorySearch
 
@@ -54,6 +55,12 @@ class ProfileSettingsForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Shown beside everything the person writes: patient information is refused here.
+        refuse_patient_information({"preferred_name": cleaned.get("preferred_name", "")})
+        return cleaned
 
 
 class DirectoryUploadForm(forms.Form):

@@ -13,12 +13,37 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from staffroom.accounts.forms import refuse_patient_information
 from staffroom.strategy.models import Initiative, Pillar, Plan
 from staffroom.strategy.services import create_initiative, save_plan, update_initiative
 
 
+def _refuse_patient_information(form: forms.ModelForm[Any], fields: tuple[str, ...]) -> None:
+    """The plan's words are shown to everyone: changed text with possible patient
+    information is refused with an error on its field (accounts.forms)."""
+    refuse_patient_information(
+        {
+            name: str(form.cleaned_data.get(name) or "")
+            for name in fields
+            if name in form.changed_data
+        }
+    )
+
+
+class PillarAdminForm(forms.ModelForm[Pillar]):
+    class Meta:
+        model = Pillar
+        fields = ["plan", "title", "summary", "position"]  # the inline leaves out "plan"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _refuse_patient_information(self, ("title", "summary"))
+        return cleaned
+
+
 class PillarInline(admin.TabularInline[Pillar, Plan]):
     model = Pillar
+    form = PillarAdminForm
     fields = ["title", "summary", "position"]
     extra = 0
 
@@ -33,6 +58,11 @@ class PlanAdminForm(forms.ModelForm[Plan]):
         # this one the only current plan, so the one-current-plan constraint holds on save.
         exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]  # private in the stubs, stable in Django
         return exclusions | {"is_current"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _refuse_patient_information(self, ("title", "summary", "body"))
+        return cleaned
 
 
 @admin.register(Plan)
@@ -50,6 +80,7 @@ class PlanAdmin(admin.ModelAdmin[Plan]):
 
 @admin.register(Pillar)
 class PillarAdmin(admin.ModelAdmin[Pillar]):
+    form = PillarAdminForm
     list_display = ["title", "plan", "position"]
     list_filter = ["plan"]
     search_fields = ["title", "plan__title"]
@@ -71,6 +102,11 @@ class InitiativeAdminForm(forms.ModelForm[Initiative]):
             "target_date",
             "position",
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _refuse_patient_information(self, ("title", "summary", "goal", "body"))
+        return cleaned
 
     def clean_owner(self) -> Any:
         owner = self.cleaned_data["owner"]

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from staffroom.accounts.forms import refuse_patient_information
 from staffroom.accounts.models import Person, normalise_username
 from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow
 from staffroom.channels.queries import forget_followed_channels, is_mandatory
@@ -135,10 +136,15 @@ def _check_slug(slug: str, *, exclude: Channel | None = None) -> str:
 def create_topic_channel(
     *, actor: Person, name: str, slug: str, description: str = "", is_mandatory: bool = False
 ) -> Channel:
-    """A new topic channel (e.g. "Infection prevention"), created by a communications admin."""
+    """A new topic channel (e.g. "Infection prevention"), created by a communications admin.
+
+    Its name and description are shown to everyone at once: possible patient information in
+    them is refused (accounts.forms.refuse_patient_information), not held.
+    """
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the channel a name.")})
+    refuse_patient_information({"name": name, "description": description.strip()})
     return Channel.objects.create(
         kind=Channel.Kind.TOPIC,
         slug=_check_slug(slug),
@@ -162,7 +168,9 @@ def update_channel(
     """Change a channel's settings.
 
     Department channels take their name from the directory (the next sync would undo a
-    rename), and Let's Talk is always followed by everyone and never archived.
+    rename), and Let's Talk is always followed by everyone and never archived. A changed
+    name or description with possible patient information is refused (see
+    `create_topic_channel`); words already there are not judged again.
     """
     name = name.strip()
     if not name:
@@ -173,8 +181,15 @@ def update_channel(
         )
     if channel.kind == Channel.Kind.LEADERSHIP and (is_archived or not is_mandatory):
         raise ValidationError(_("Let's Talk is for everyone: it can't be archived or unfollowed."))
+    description = description.strip()
+    changed = {
+        field: value
+        for field, value in (("name", name), ("description", description))
+        if value != getattr(channel, field)
+    }
+    refuse_patient_information(changed)
     channel.name = name
-    channel.description = description.strip()
+    channel.description = description
     channel.is_mandatory = is_mandatory
     channel.is_archived = is_archived
     channel.save(update_fields=["name", "description", "is_mandatory", "is_archived", "updated_at"])

@@ -5,11 +5,23 @@ message an editor understands. Views check who may act (channels.permissions.che
 these functions only check that the change itself makes sense.
 
 Counting: `Channel.post_count` counts posts whose status is published or scheduled (a
-scheduled post goes live by time alone, with no job to bump the count then), so it changes
-only when a post moves into or out of those two statuses.
+scheduled post goes live by time alone, with no job to bump the count then) and that are
+VISIBLE (core.models.Visibility), so it changes only when a post moves into or out of those
+two statuses while visible, or changes visibility (`set_post_visibility`) while in them.
 
-Mentions and backlinks are recorded when a post becomes published or scheduled and on every
-edit of such a post; never for drafts (discussion.services.record_mentions notifies only
+The PHI guard (privacy.guard): every text of a post — title, summary, body, each image's
+description and each attached file's name (channels.items.post_texts) — is scanned when the
+post is created and re-checked after every change of them. A post found to hold possible
+patient information is saved HELD whatever its status, drafts included: a draft is seen by
+every editor of the channel, and the guard keeps patient information from everyone but its
+author and the privacy officers. A held post is not counted, records no mentions or
+backlinks and notifies nobody; it can still be published or scheduled, and goes live when
+it is released (`set_post_visibility` then does what publishing skipped). Edits of a held
+post keep no PostRevision: nobody else saw those words, and a revision would keep them.
+
+Mentions and backlinks are recorded when a visible post becomes published or scheduled, on
+every edit of such a post, and when a published or scheduled post becomes visible; never
+for drafts or held posts (discussion.services.record_mentions notifies only
 people who can see the post at that moment, and only for new mentions). For a scheduled
 post they are recorded at scheduling time: "Mentioned in" lists are filtered by what the
 reader may see, so nothing leaks early. Known gap: a person mentioned in a post that goes
@@ -30,7 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,11 +51,14 @@ from django.utils.translation import ngettext
 from staffroom.accounts.models import Person
 from staffroom.audit.models import AuditAction  # audit trail (issue 4)
 from staffroom.audit.services import record_audit  # audit trail (issue 4)
+from staffroom.channels.items import BODY, FILE_NAME, IMAGE_DESCRIPTION, SUMMARY, TITLE, post_texts
 from staffroom.channels.models import Channel, Post, PostAttachment, PostImage, PostRevision, Tag
+from staffroom.core.models import Visibility
 from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
 from staffroom.core.uploads import check_attachment, process_image
 from staffroom.discussion.services import new_thread, record_backlinks, record_mentions
 from staffroom.organisation.models import Department, JobFamily, Site
+from staffroom.privacy.guard import FieldFinding, scan_texts
 from staffroom.strategy.models import Initiative
 
 Action = Literal["draft", "publish", "schedule"]
@@ -194,7 +209,7 @@ def render_body(body: str) -> RenderedText:
 
 
 def _record_links(post: Post, rendered: RenderedText, author: Person) -> None:
-    if post.status not in _COUNTED:
+    if post.status not in _COUNTED or post.visibility != Visibility.VISIBLE:
         return
     record_mentions(thread=post.thread, author=author, usernames=rendered.mentions)
     record_backlinks(source=post.thread, paths=rendered.internal_paths)
@@ -226,8 +241,13 @@ def _count(channel_id: int, delta: int) -> None:
     Channel.objects.filter(pk=channel_id).update(post_count=F("post_count") + delta)
 
 
+def _is_counted(status: str, visibility: str) -> bool:
+    return status in _COUNTED and visibility == Visibility.VISIBLE
+
+
 def _move_count(post: Post, old_status: str) -> None:
-    was, now = old_status in _COUNTED, post.status in _COUNTED
+    was = _is_counted(old_status, post.visibility)
+    now = _is_counted(post.status, post.visibility)
     if was != now:
         _count(post.channel_id, 1 if now else -1)
 
@@ -298,6 +318,9 @@ def create_post(
 
     A `submission_key` already used returns the post it made, unchanged: a form sent twice
     (a double click, a retried request) creates one post with its files once.
+
+    Every text of the post is scanned by the PHI guard first: a post with possible patient
+    information is created HELD (see the module docstring) and a privacy hold is opened.
     """
     if submission_key is not None:
         existing = _same_submission(submission_key, channel=channel, author=author)
@@ -309,6 +332,7 @@ def create_post(
         check_alt_text(alt_text, file_name=image.name or "")
     status, published_at = _initial_status(action, publish_at)
     rendered = render_body(words.body)
+    findings = scan_texts(_typed_texts(words, image, alt_text, attachment))
     try:
         with transaction.atomic():
             post = Post.objects.create(
@@ -323,6 +347,7 @@ def create_post(
                 initiative=initiative,
                 thread=new_thread(kind="post"),
                 submission_key=submission_key,
+                visibility=Visibility.HELD if findings else Visibility.VISIBLE,
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request made the post.
@@ -335,16 +360,61 @@ def create_post(
     if _set_audience(post, audience_sites, audience_departments, audience_job_families):
         post.audience_restricted = True
         post.save(update_fields=["audience_restricted"])
-    if status in _COUNTED:
-        _count(channel.pk, 1)
-    if attachment is not None:
-        add_post_attachment(post=post, editor=author, upload=attachment)
-    if image is not None:
-        add_post_image(post=post, editor=author, upload=image, alt_text=alt_text)
-    _record_links(post, rendered, author)
+    if image is not None or attachment is not None:
+        findings = _add_new_files(
+            post, author, image=image, alt_text=alt_text, attachment=attachment
+        )
+    held = bool(findings)
+    if not held:
+        if status in _COUNTED:
+            _count(channel.pk, 1)
+        _record_links(post, rendered, author)
     post.refresh_from_db(fields=["version"])
     _audit(post, author, AuditAction.POST_CREATED)
+    if held:
+        from staffroom.privacy.services import hold_item
+
+        hold_item(obj=post, author=author, findings=findings)
     return post
+
+
+def _typed_texts(
+    words: PostWords, image: UploadedFile | None, alt_text: str, attachment: UploadedFile | None
+) -> dict[str, str]:
+    """A new post's texts as typed, labelled as channels.items.post_texts labels them, to
+    scan before anything is written (file names as uploaded)."""
+    typed = {TITLE: words.title, SUMMARY: words.summary, BODY: words.body}
+    if image is not None:
+        typed[f"{IMAGE_DESCRIPTION} 1"] = alt_text
+    if attachment is not None:
+        typed[f"{FILE_NAME} 1"] = attachment.name or ""
+    return typed
+
+
+def _add_new_files(
+    post: Post,
+    author: Person,
+    *,
+    image: UploadedFile | None,
+    alt_text: str,
+    attachment: UploadedFile | None,
+) -> list[FieldFinding]:
+    """Save a new post's files; return the findings in the post as stored, its visibility
+    set to match.
+
+    A stored file name is the uploaded one made safe, so the post is scanned again once the
+    files are saved, and that decides. Nobody has seen the post yet: this is still "created
+    so", not a change of visibility (no counts or links were made).
+    """
+    if attachment is not None:
+        _add_attachment(post=post, editor=author, upload=attachment)
+    if image is not None:
+        _add_image(post=post, editor=author, upload=image, alt_text=alt_text)
+    findings = scan_texts(post_texts(post))
+    if bool(findings) != (post.visibility == Visibility.HELD):
+        post.visibility = Visibility.HELD if findings else Visibility.VISIBLE
+        post.save(update_fields=["visibility"])
+    return findings
 
 
 @transaction.atomic
@@ -367,10 +437,12 @@ def edit_post(
     The arguments are the post's whole new state: tags, audience lists and initiative
     replace the old ones (an omitted audience list means "everyone").
 
-    The previous words are kept as a PostRevision when title, summary or body change. An
-    edit of a live post is marked (edited_at, last_edited_by). `expected_version` is the
-    version the editor's form showed: if someone changed the words since, the edit is
-    refused rather than silently overwriting theirs.
+    The previous words are kept as a PostRevision when title, summary or body change,
+    unless the post is held (nobody else saw them). An edit of a live, visible post is
+    marked (edited_at, last_edited_by). `expected_version` is the version the editor's form
+    showed: if someone changed the words since, the edit is refused rather than silently
+    overwriting theirs. Changed words are checked again by the PHI guard: a visible post
+    that now holds patient information is held; a held post edited clean is published.
     """
     words = clean_words(title=title, summary=summary, body=body)
     normalise_tags(tags)
@@ -389,25 +461,27 @@ def edit_post(
             )
         )
     fields = ["initiative", "audience_restricted", "version"]
+    was_visible = post.visibility == Visibility.VISIBLE
     if words_changed:
-        number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-        PostRevision.objects.create(
-            post=post,
-            number=number,
-            title=post.title,
-            summary=post.summary,
-            body=post.body,
-            # Who replaced these words, and when: the revision list reads "replaced by".
-            editor=editor,
-            created_at=timezone.now(),
-        )
+        if was_visible:
+            number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+            PostRevision.objects.create(
+                post=post,
+                number=number,
+                title=post.title,
+                summary=post.summary,
+                body=post.body,
+                # Who replaced these words, and when: the revision list reads "replaced by".
+                editor=editor,
+                created_at=timezone.now(),
+            )
         rendered = render_body(words.body)
         post.title, post.summary, post.body = words.title, words.summary, words.body
         post.body_html = rendered.html
         fields += ["title", "summary", "body", "body_html"]
         post.last_edited_by = editor
         fields.append("last_edited_by")
-        if post.is_live:
+        if post.is_live and was_visible:
             # Readers see "edited" only for changes made after they could read it.
             post.edited_at = timezone.now()
             fields.append("edited_at")
@@ -425,6 +499,7 @@ def edit_post(
     post.save(update_fields=fields)
     post.refresh_from_db(fields=["version"])
     if words_changed:
+        _recheck(post, editor)
         _record_links(post, rendered, editor)
     after = _audited_fields(post)
     changed = [name for name in after if after[name] != audit_before[name]]
@@ -534,6 +609,8 @@ def pin_post(*, post: Post, editor: Person) -> Post:
         return post
     if post.status not in _COUNTED:
         raise ValidationError(_("Only a published or scheduled post can be pinned."))
+    if post.visibility != Visibility.VISIBLE:
+        raise ValidationError(_("Only a post everyone in its audience can see can be pinned."))
     pinned = Post.objects.filter(channel_id=post.channel_id, pinned_at__isnull=False).count()
     if pinned >= MAX_PINNED_PER_CHANNEL:
         raise ValidationError(
@@ -558,6 +635,39 @@ def unpin_post(*, post: Post, editor: Person) -> Post:
     post.pinned_at = None
     _save_status(post, post.status)
     _audit(post, editor, AuditAction.POST_UNPINNED)
+    return post
+
+
+@transaction.atomic
+def set_post_visibility(*, post: Post, visibility: str) -> Post:
+    """The one way a post's visibility changes (core.items.ItemKind.set_visibility).
+
+    Keeps true at once everything that depends on it: the channel's post count, the cached
+    cards (the version is bumped), and, when a published or scheduled post becomes visible,
+    the mentions, backlinks and notifications that publishing it skipped (recorded once:
+    those already told are not told again). A post taken out of sight stops being public:
+    sharing it again is a fresh decision. The caller (privacy, moderation) audits why.
+    """
+    if visibility not in Visibility.values:
+        raise ValueError(f"Unknown visibility {visibility!r}")
+    current = _locked(post)
+    old = current.visibility
+    if old != visibility:
+        current.visibility = visibility
+        fields = ["visibility", "version", "updated_at"]
+        if visibility != Visibility.VISIBLE and current.is_public:
+            current.is_public = False
+            fields.append("is_public")
+        current.version = F("version") + 1
+        current.save(update_fields=fields)
+        current.refresh_from_db(fields=["version"])
+        was, now = _is_counted(current.status, old), _is_counted(current.status, visibility)
+        if was != now:
+            _count(current.channel_id, 1 if now else -1)
+        if visibility == Visibility.VISIBLE:
+            _record_links(current, render_body(current.body), current.author)
+    post.visibility, post.version = current.visibility, current.version
+    post.is_public, post.updated_at = current.is_public, current.updated_at
     return post
 
 
@@ -587,6 +697,15 @@ def _audited_fields(post: Post) -> dict[str, object]:
     }
 
 
+def _recheck(post: Post, editor: Person) -> None:
+    """After a post's texts changed: the PHI guard holds it, updates its hold, or lets it
+    go (privacy.services.recheck_after_edit); `post` then carries what that decided."""
+    from staffroom.privacy.services import recheck_after_edit
+
+    recheck_after_edit(obj=post, editor=editor)
+    post.refresh_from_db(fields=["visibility", "version", "is_public", "updated_at"])
+
+
 def _bump_version(post: Post) -> None:
     Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
     post.refresh_from_db(fields=["version"])
@@ -605,8 +724,15 @@ _IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "web
 def add_post_image(*, post: Post, editor: Person, upload: UploadedFile, alt_text: str) -> PostImage:
     """Add an image, re-encoded (resized, metadata such as GPS removed), with its description.
 
-    The file is written to storage only after every check has passed.
+    The file is written to storage only after every check has passed. The description is
+    a text of the post: the PHI guard checks the post again (see `edit_post`).
     """
+    image = _add_image(post=post, editor=editor, upload=upload, alt_text=alt_text)
+    _recheck(post, editor)
+    return image
+
+
+def _add_image(*, post: Post, editor: Person, upload: UploadedFile, alt_text: str) -> PostImage:
     alt_text = check_alt_text(alt_text, file_name=upload.name or "")
     if post.images.count() >= MAX_IMAGES_PER_POST:
         raise ValidationError(
@@ -646,11 +772,21 @@ def remove_post_image(*, post: Post, editor: Person, image: PostImage) -> None:
     image.delete()
     _delete_file_after_commit(name)
     _bump_version(post)
+    _recheck(post, editor)
 
 
 @transaction.atomic
 def add_post_attachment(*, post: Post, editor: Person, upload: UploadedFile) -> PostAttachment:
-    """Attach a PDF or office document, its type checked by its content, not its name."""
+    """Attach a PDF or office document, its type checked by its content, not its name.
+
+    The file's name is a text of the post: the PHI guard checks the post again.
+    """
+    attachment = _add_attachment(post=post, editor=editor, upload=upload)
+    _recheck(post, editor)
+    return attachment
+
+
+def _add_attachment(*, post: Post, editor: Person, upload: UploadedFile) -> PostAttachment:
     if post.attachments.count() >= MAX_ATTACHMENTS_PER_POST:
         raise ValidationError(
             {
@@ -691,6 +827,27 @@ def remove_post_attachment(*, post: Post, editor: Person, attachment: PostAttach
     attachment.delete()
     _delete_file_after_commit(name)
     _bump_version(post)
+    _recheck(post, editor)
+
+
+@transaction.atomic
+def recount_channel_posts() -> int:
+    """Rebuild every channel's `post_count` from its posts; return how many channels changed.
+
+    Counted as everywhere (module docstring): published or scheduled, and visible.
+    """
+    counted = dict(
+        Post.objects.filter(status__in=_COUNTED, visibility=Visibility.VISIBLE)
+        .values_list("channel_id")
+        .annotate(n=Count("pk"))
+        .values_list("channel_id", "n")
+    )
+    channels = list(Channel.objects.select_for_update().only("pk", "post_count"))
+    changed = [c for c in channels if c.post_count != counted.get(c.pk, 0)]
+    for channel in changed:
+        channel.post_count = counted.get(channel.pk, 0)
+    Channel.objects.bulk_update(changed, ["post_count"], batch_size=500)
+    return len(changed)
 
 
 def publish_due_posts() -> int:
@@ -704,14 +861,17 @@ def publish_due_posts() -> int:
     """
     due = list(
         Post.objects.filter(
-            status=Post.Status.SCHEDULED, published_at__lte=timezone.now()
+            status=Post.Status.SCHEDULED,
+            published_at__lte=timezone.now(),
+            # A held post stays scheduled: releasing it records its mentions.
+            visibility=Visibility.VISIBLE,
         ).values_list("pk", flat=True)
     )
     published = 0
     for pk in due:
         with transaction.atomic():
             post = Post.objects.select_for_update().select_related("author", "thread").get(pk=pk)
-            if post.status != Post.Status.SCHEDULED or not post.is_live:
+            if not post.is_shown or post.status != Post.Status.SCHEDULED:
                 continue
             post.status = Post.Status.PUBLISHED
             post.save(update_fields=["status", "updated_at"])

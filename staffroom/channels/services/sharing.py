@@ -46,6 +46,9 @@ def make_post_public(*, post: Post, by: Person) -> Post:
         )
     if not current.is_live:
         raise ValidationError(_("Only published posts can be made public."))
+    if not current.is_shown:
+        # Held, hidden or removed: nobody but its author and reviewers may read it.
+        raise ValidationError(_("Only posts everyone can see can be made public."))
     if not current.is_public:
         Post.objects.filter(pk=current.pk).update(
             is_public=True, version=F("version") + 1, updated_at=timezone.now()

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from staffroom.channels import queries
 from staffroom.channels.forms import (
     AttachmentUploadForm,
     ImageUploadForm,
     PostForm,
     PostStatusForm,
+    SendForReviewForm,
 )
 from staffroom.channels.models import Channel, Post, PostAttachment, PostImage
 from staffroom.channels.permissions import (
@@ -36,7 +38,14 @@ from staffroom.channels.permissions import (
 from staffroom.channels.revisions import compare, versions_of
 from staffroom.channels.services import posts as services
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.models import Visibility
 from staffroom.core.ratelimit import rate_limit
+
+HELD_MESSAGE = gettext_lazy(
+    "Your post is saved but held for privacy review: it may contain patient information. "
+    "Only you and the privacy officers can see it. Edit the highlighted words out, or send "
+    "it for review."
+)
 
 # What each status button does, and what the person is told afterwards.
 _STATUS_DONE = {
@@ -49,13 +58,19 @@ _STATUS_DONE = {
 
 
 def _form_context(form: PostForm, channel: Channel, post: Post | None) -> dict[str, Any]:
-    return {
+    from staffroom.channels.views.reading import held_fields
+
+    context = {
         "form": form,
         "channel": channel,
         "post": post,
         "files_dropped": form.is_bound
         and bool(form.files.get("image") or form.files.get("attachment")),
     }
+    if post is not None and post.visibility == Visibility.HELD:
+        # What to edit out, beside the form (the author's own words: no audit).
+        context["held_fields"] = held_fields(post, queries.open_hold_of(post))
+    return context
 
 
 def _add_files(form: PostForm, post: Post, editor: Any) -> None:
@@ -107,7 +122,7 @@ def post_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _apply_form_error(form, error)
         else:
-            messages.success(request, _message_for(post, created=True))
+            _tell(request, post, _message_for(post, created=True))
             return redirect(post)
     return render(
         request,
@@ -134,6 +149,8 @@ def _claim_edit(form: PostForm) -> str | None:
 
 
 def _message_for(post: Post, *, created: bool) -> str:
+    if post.visibility == Visibility.HELD:
+        return str(HELD_MESSAGE)
     if post.status == Post.Status.SCHEDULED:
         return _("The post is scheduled.")
     if post.status == Post.Status.PUBLISHED:
@@ -175,7 +192,7 @@ def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 cache.delete(claimed)  # the corrected form may be sent with the same key
             _apply_form_error(form, error)
         else:
-            messages.success(request, _message_for(post, created=False))
+            _tell(request, post, _message_for(post, created=False))
             return redirect(post)
     return render(
         request,
@@ -183,6 +200,45 @@ def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _form_context(form, post.channel, post),
         status=400 if form.is_bound else 200,
     )
+
+
+def _tell(request: AuthenticatedRequest, post: Post, message: str) -> None:
+    """Say what happened; a held post is a warning, not a success."""
+    if post.visibility == Visibility.HELD:
+        messages.warning(request, message)
+    else:
+        messages.success(request, message)
+
+
+@login_required
+@require_POST
+def post_send_for_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The author of a held post asks the privacy officers to review it, with a note."""
+    from staffroom.channels.views.reading import post_page_context
+    from staffroom.privacy.services import send_for_review
+
+    post = get_visible_post_or_404(request.user, pk)
+    hold = queries.open_hold_of(post)
+    if post.author_id != request.user.pk or hold is None:
+        # Only a held post's author has anything to send; for anyone else it isn't there.
+        raise Http404
+    form = SendForReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            send_for_review(hold=hold, author=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error("note", error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Sent to the privacy officers. You'll get a notification when they have "
+                    "looked at it; until then only you and they can see the post."
+                ),
+            )
+            return redirect(post)
+    context = post_page_context(request, post, review_form=form)
+    return render(request, "channels/post_detail.html", context, status=400)
 
 
 @login_required
@@ -223,7 +279,7 @@ def post_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, _STATUS_DONE[form.cleaned_data["action"]])
+        _tell(request, post, _status_done(post, form.cleaned_data["action"]))
     return redirect(post)
 
 
@@ -234,6 +290,10 @@ _STATUS_TO_ACTION = {
     Post.Status.ARCHIVED: "archive",
     Post.Status.DRAFT: "draft",
 }
+
+
+def _status_done(post: Post, action: str) -> str:
+    return str(HELD_MESSAGE if post.visibility == Visibility.HELD else _STATUS_DONE[action])
 
 
 def _status_data(data: Any) -> dict[str, Any]:
@@ -327,7 +387,9 @@ def post_images(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 status_code = 400
         if status_code == 200:
             if not request.htmx:
-                messages.success(request, done)
+                _tell(
+                    request, post, str(HELD_MESSAGE) if post.visibility == Visibility.HELD else done
+                )
                 return redirect("channels:post_images", pk=post.pk)
             form = ImageUploadForm()
     context = {
@@ -368,7 +430,9 @@ def post_attachments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 status_code = 400
         if status_code == 200:
             if not request.htmx:
-                messages.success(request, done)
+                _tell(
+                    request, post, str(HELD_MESSAGE) if post.visibility == Visibility.HELD else done
+                )
                 return redirect("channels:post_attachments", pk=post.pk)
             form = AttachmentUploadForm()
     context = {

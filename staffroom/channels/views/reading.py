@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,8 @@ from staffroom.channels.channel_forms import (
     ChannelEditorForm,
     ChannelSettingsForm,
 )
+from staffroom.channels.forms import SendForReviewForm
+from staffroom.channels.items import field_label, post_texts
 from staffroom.channels.models import Channel, Post, PostAttachment
 from staffroom.channels.permissions import (
     can_edit_channel,
@@ -32,8 +36,12 @@ from staffroom.channels.services import channels as channel_services
 from staffroom.channels.services.reading import record_post_view
 from staffroom.channels.subjects import subject_for
 from staffroom.core.http import AuthenticatedRequest
+from staffroom.core.models import Visibility
 from staffroom.discussion import queries as discussion_queries
 from staffroom.organisation import queries as organisation_queries
+
+if TYPE_CHECKING:
+    from staffroom.privacy.models import PrivacyHold
 
 POST_ROWS = "channels/_post_rows.html"
 
@@ -135,7 +143,7 @@ def channel_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "is_first_page": not cursor,
         "is_editor": is_editor,
         "can_manage": can_manage_channels(me),
-        "drafts": queries.channel_drafts(channel) if is_editor and not cursor else [],
+        "drafts": (queries.channel_drafts(channel, viewer=me) if is_editor and not cursor else []),
     }
     return _render_posts(request, "channels/channel_detail.html", context)
 
@@ -292,14 +300,54 @@ def _discussion(request: AuthenticatedRequest, post: Post) -> dict[str, Any]:
     }
 
 
-@login_required
-def post_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+@dataclass(frozen=True)
+class HeldField:
+    """One text of a held post, its findings highlighted, for its author and reviewers."""
+
+    label: str
+    html: SafeString
+    kinds: list[str]
+
+
+def held_fields(post: Post, hold: PrivacyHold | None) -> list[HeldField]:
+    """Each text of a held post in which the PHI guard found something, highlighted: from
+    the open hold's findings, or scanned now if it has none."""
+    from staffroom.privacy.guard import FieldFinding, field_views, scan_texts
+
+    texts = post_texts(post)
+    findings = (
+        [FieldFinding.from_json(f) for f in hold.findings]
+        if hold is not None
+        else scan_texts(texts)
+    )
+    return [
+        HeldField(label=field_label(view.label), html=view.html, kinds=view.kinds)
+        for view in field_views(texts, findings)
+        if view.kinds
+    ]
+
+
+def _held_context(request: AuthenticatedRequest, post: Post) -> dict[str, Any]:
+    """What the page shows about a held post: its open hold and what was found. Reading
+    held words is audited for everyone but their author."""
+    from staffroom.privacy.services import record_hold_viewed
+
+    hold = queries.open_hold_of(post)
+    is_author = post.author_id == request.user.pk
+    if hold is not None and not is_author:
+        record_hold_viewed(hold=hold, officer=request.user, request=request)
+    return {"hold": hold, "held_fields": held_fields(post, hold), "is_author": is_author}
+
+
+def post_page_context(
+    request: AuthenticatedRequest, post: Post, *, review_form: SendForReviewForm | None = None
+) -> dict[str, Any]:
+    """Everything the post page shows, for a post already checked as visible to the viewer."""
     me = request.user
-    post = get_visible_post_or_404(me, pk)
-    first_read = record_post_view(post=post, person=me)
+    shown = post.visibility == Visibility.VISIBLE
     context: dict[str, Any] = {
         "post": post,
-        "first_read": first_read,
+        "first_read": record_post_view(post=post, person=me),
         "is_editor": can_edit_channel(me, post.channel),
         "images": list(post.images.all()),
         "attachments": _attachments(post),
@@ -307,8 +355,19 @@ def post_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "initiative": post.initiative if post.initiative_id else None,
         "following": post.channel_id in queries.followed_channel_ids(me),
     }
-    context.update(_discussion(request, post))
-    return render(request, "channels/post_detail.html", context)
+    if post.visibility == Visibility.HELD:
+        context.update(_held_context(request, post))
+        context["review_form"] = review_form or SendForReviewForm()
+    if shown:
+        # A post nobody else sees has no discussion yet.
+        context.update(_discussion(request, post))
+    return context
+
+
+@login_required
+def post_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_visible_post_or_404(request.user, pk)
+    return render(request, "channels/post_detail.html", post_page_context(request, post))
 
 
 @login_required
