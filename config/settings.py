@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "staffroom.accounts.middleware.IdleTimeoutMiddleware",
     "staffroom.accounts.middleware.PreferredLanguageMiddleware",
+    # Suspended people can read but not write (after CSRF and authentication).
+    "staffroom.moderation.middleware.SuspensionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into a friendly 429 page.
@@ -375,6 +377,8 @@ RESULTS_MIN_GROUP_SIZE = env.int("RESULTS_MIN_GROUP_SIZE", default=5)
 # The audit trail keeps entries this many days (about 7 years by default); `purge_audit`,
 # run daily from cron, removes older ones and leaves a checkpoint in the chain.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2555)
+# Flags from this many different people hide an item until a moderator looks at it.
+MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=3)
 
 # --- Logging --------------------------------------------------------------------------------
 # Error reports mask every POST value and query string: they are what people wrote.
