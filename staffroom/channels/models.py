@@ -332,6 +332,9 @@ class PostView(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     viewed_at = models.DateTimeField(default=timezone.now)
+    # The latest time they opened it: a comment made before this was on the page they saw
+    # (the exposure report's "who saw it", privacy.exposure).
+    last_viewed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -369,6 +372,26 @@ class PostReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}/{self.department_id}: {self.people}"
+
+
+class FeedDelivery(models.Model):
+    """A post was sent to someone in one of their private Atom feeds (first time only).
+
+    Feed readers fetch often and keep what they fetched, so a delivery counts as seen: the
+    exposure report lists these (privacy.exposure). The public feed has no person to record.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "person"], name="feeddelivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} sent to {self.person_id}"
 
 
 class FeedToken(BaseModel):

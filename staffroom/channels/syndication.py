@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
 from staffroom.channels.models import Channel, FeedToken, Post, PostImage, Tag
+from staffroom.channels.services.reading import record_feed_deliveries
+from staffroom.core.models import Visibility
 
 FEED_LENGTH = 30
 SUMMARY_WORDS = 60
@@ -132,10 +134,12 @@ def tag_feed_posts(*, viewer: Person, tag: Tag) -> list[Post]:
 def public_posts() -> QuerySet[Post]:
     """Posts anyone on the internet may read: public, live, and for everyone.
 
-    All three are checked on every request, so restricting or archiving a public post hides
-    it at once, whatever `is_public` still says.
+    All three are checked on every request (with the post's visibility), so restricting,
+    archiving or removing a public post hides it at once, whatever `is_public` still says.
     """
-    return Post.objects.live().filter(is_public=True, audience_restricted=False)
+    return Post.objects.live().filter(
+        is_public=True, audience_restricted=False, visibility=Visibility.VISIBLE
+    )
 
 
 def public_feed_posts() -> list[Post]:
@@ -294,7 +298,7 @@ class PersonalChannelFeed(_PostFeed):
         return _tag_uri(obj[1].created_at, f"channel:{obj[1].pk}")
 
     def items(self, obj: tuple[Person, Channel]) -> list[Post]:
-        return channel_feed_posts(viewer=obj[0], channel=obj[1])
+        return _delivered(obj[0], channel_feed_posts(viewer=obj[0], channel=obj[1]))
 
 
 class PersonalTagFeed(_PostFeed):
@@ -324,7 +328,7 @@ class PersonalTagFeed(_PostFeed):
         return _tag_uri(obj[1].created_at, f"tag:{obj[1].pk}")
 
     def items(self, obj: tuple[Person, Tag]) -> list[Post]:
-        return tag_feed_posts(viewer=obj[0], tag=obj[1])
+        return _delivered(obj[0], tag_feed_posts(viewer=obj[0], tag=obj[1]))
 
 
 class PublicPostFeed(_PostFeed):
@@ -350,6 +354,12 @@ class PublicPostFeed(_PostFeed):
 
     def item_extra_kwargs(self, item: Post) -> dict[Any, Any]:
         return {"content_html": public_body_html(item, absolute=True)}
+
+
+def _delivered(person: Person, posts: list[Post]) -> list[Post]:
+    # Who was sent what, for the exposure report (privacy.exposure).
+    record_feed_deliveries(person=person, posts=posts)
+    return posts
 
 
 def _token_of(person: Person) -> FeedToken:

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.models import BaseModel
@@ -123,3 +125,127 @@ class PrivacyHold(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class ExposureReport(BaseModel):
+    """A privacy officer marked a published item as patient information: who could have
+    seen it, and who did, frozen at the moment of marking (a breach risk assessment asks
+    whether the information was actually viewed).
+
+    Names its item by kind and id like a hold, and carries no words of it: `item_label` is
+    the registry's word-free label ("Comment 12 on post 40"). The lists are rows
+    (ExposureAudience, ExposureSighting), so they stay exact after the item is purged and
+    after people move departments.
+    """
+
+    item_kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    item_label = models.CharField(max_length=200)
+    item_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    made_at = models.DateTimeField(default=timezone.now)
+    # When others could first see it (a post's publication, a comment's creation).
+    item_first_visible_at = models.DateTimeField(null=True, blank=True)
+    # False when it was held by the PHI guard and never shown to anyone else.
+    was_shown = models.BooleanField(default=True)
+    # A public post could be read by anyone on the internet, recorded or not.
+    was_public = models.BooleanField(default=False)
+    could_see_count = models.PositiveIntegerField(default=0)
+    saw_count = models.PositiveIntegerField(default=0)
+    purged_at = models.DateTimeField(null=True, blank=True)
+    purged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("exposure report")
+        verbose_name_plural = _("exposure reports")
+        indexes = [
+            models.Index(fields=["made_at", "id"], name="exposurereport_order"),
+            models.Index(fields=["item_kind", "item_id"], name="exposurereport_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"exposure report {self.pk}: {self.item_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("privacy:exposure", kwargs={"pk": self.pk})
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
+
+
+class ExposureAudience(models.Model):
+    """One person who could see the item while it was visible (at the time of marking)."""
+
+    report = models.ForeignKey(ExposureReport, on_delete=models.CASCADE, related_name="audience")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "person"], name="exposureaudience_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} could see report {self.report_id}'s item"
+
+
+class ExposureSighting(models.Model):
+    """One time someone saw the item or was sent it, and how."""
+
+    class How(models.TextChoices):
+        PAGE_VIEW = "page view", _("Opened the page")
+        FEED = "feed", _("Sent in their private feed")
+        NOTIFICATION = "notification", _("Notification sent")
+        NOTIFICATION_READ = "notification read", _("Notification read")
+        EMAIL = "email", _("Email")
+        DIGEST = "digest", _("Digest")
+
+    report = models.ForeignKey(ExposureReport, on_delete=models.CASCADE, related_name="sightings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    how = models.CharField(max_length=20)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["report", "at", "id"], name="exposuresighting_order")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.how} at {self.at}"
+
+    @property
+    def how_label(self) -> str:
+        return str(dict(self.How.choices).get(self.how, self.how))
+
+
+class Tombstone(models.Model):
+    """What is left of a purged item: enough to prove what was removed, never the words.
+
+    `content_sha256` is the SHA-256 of the removed words (kind.texts, as canonical JSON), so
+    a copy found later can be matched to this purge without keeping the words.
+    """
+
+    item_kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    content_sha256 = models.CharField(max_length=64)
+    reason = models.TextField()
+    report = models.ForeignKey(
+        ExposureReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    purged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        indexes = [models.Index(fields=["item_kind", "item_id"], name="tombstone_item")]
+
+    def __str__(self) -> str:
+        return f"tombstone of {self.item_kind} {self.item_id}"

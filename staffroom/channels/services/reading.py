@@ -1,4 +1,5 @@
-"""Read tracking: who has opened which post, and the stored reach counters built from it."""
+"""Read tracking: who has opened which post (and was sent which in a private feed), and the
+stored reach counters built from it."""
 
 from __future__ import annotations
 
@@ -6,31 +7,51 @@ from collections import Counter
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from staffroom.accounts.models import Person
-from staffroom.channels.models import Post, PostReach, PostView
+from staffroom.channels.models import FeedDelivery, Post, PostReach, PostView
 
 
 def record_post_view(*, post: Post, person: Person) -> bool:
     """Count `person` as reached by `post`, once ever; return True the first time.
 
-    Only live posts count (an editor checking a draft reaches nobody). The PostView row's
+    Every view also stamps `last_viewed_at` (privacy.exposure: who saw which comments).
+    Only posts everyone in their audience sees count (an editor checking a draft, or a
+    reviewer reading a held or removed post, reaches nobody). The PostView row's
     unique constraint decides who was first: a second, concurrent first view fails its
     insert and counts nothing, so reach_count and the per-department counters stay exact.
     """
-    if not post.is_live:
+    if not post.is_shown:
         return False
-    if PostView.objects.filter(person_id=person.pk, post_id=post.pk).exists():
+    # A repeat view moves the last-seen time (for the exposure report): still one query.
+    seen = PostView.objects.filter(person_id=person.pk, post_id=post.pk)
+    if seen.update(last_viewed_at=timezone.now()):
         return False
     try:
         with transaction.atomic():
-            PostView.objects.create(person_id=person.pk, post_id=post.pk)
+            now = timezone.now()
+            PostView.objects.create(
+                person_id=person.pk, post_id=post.pk, viewed_at=now, last_viewed_at=now
+            )
             Post.objects.filter(pk=post.pk).update(reach_count=F("reach_count") + 1)
             _add_reach(post_id=post.pk, department_id=person.department_id, people=1)
     except IntegrityError:
         return False
     post.reach_count += 1  # what the database now holds, give or take concurrent readers
     return True
+
+
+def record_feed_deliveries(*, person: Person, posts: list[Post]) -> None:
+    """Note that these posts went out in `person`'s private feed (first time each): one
+    insert, rows already there left as they are (privacy.exposure lists them)."""
+    if not posts:
+        return
+    now = timezone.now()
+    FeedDelivery.objects.bulk_create(
+        [FeedDelivery(person_id=person.pk, post_id=post.pk, delivered_at=now) for post in posts],
+        ignore_conflicts=True,
+    )
 
 
 def _add_reach(*, post_id: int, department_id: int | None, people: int) -> None:
