@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.core.models import BaseModel
@@ -136,6 +137,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     # Lower-cased "last first" used for ordering and keyset pagination of the directory.
     sort_name = models.CharField(max_length=210, editable=False, db_index=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when an administrator erased the person (accounts.erasure): the row stays so that
+    # their posts and comments keep an author, but nothing in it describes them any more.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -174,7 +178,16 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return reverse("organisation:person", kwargs={"pk": self.pk})
 
     @property
+    def is_erased(self) -> bool:
+        # Read from __dict__: a query that deferred the column (`.only(...)` for active
+        # people) must not pay one more query per person to learn they aren't erased.
+        return self.__dict__.get("erased_at") is not None
+
+    @property
     def display_name(self) -> str:
+        if self.is_erased:
+            # Translated when shown, so each reader sees it in their own language.
+            return gettext("Former employee")
         return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
 
     def get_full_name(self) -> str:

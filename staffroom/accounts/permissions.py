@@ -79,3 +79,9 @@ def may_see_withheld(person: Person, visibility: str) -> bool:
     if has_organisation_wide_role(person, Role.PRIVACY_OFFICER):
         return True
     return visibility == Visibility.HIDDEN and has_organisation_wide_role(person, Role.MODERATOR)
+
+
+def check_erase_person(person: Person) -> None:
+    """Erasing someone's personal data is for administrators of the whole organisation."""
+    if not is_administrator(person):
+        raise PermissionDenied(_("Only administrators can erase a person's data."))

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("my-data/", views.my_data, name="my_data"),
+    path("people/<int:pk>/erase/", views.erase_person_page, name="erase_person"),
     path(
         "password/change/done/",
         views.PasswordChangeDoneView.as_view(),

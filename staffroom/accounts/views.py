@@ -14,18 +14,21 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from staffroom.accounts.data_export import build_personal_data_export, export_filename, sections
-from staffroom.accounts.forms import SetOrResetPasswordForm, SignInForm
+from staffroom.accounts.erasure import erase_person
+from staffroom.accounts.forms import ErasePersonForm, SetOrResetPasswordForm, SignInForm
 from staffroom.accounts.middleware import SHARED_DEVICE_KEY
 from staffroom.accounts.models import Person
+from staffroom.accounts.permissions import check_erase_person
 from staffroom.audit.models import AuditAction
 from staffroom.audit.services import record_audit
 from staffroom.core.http import AuthenticatedRequest
@@ -147,3 +150,37 @@ def my_data(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase_person_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An administrator erases a person: GET explains what happens, POST does it."""
+    check_erase_person(request.user)
+    person = get_object_or_404(Person, pk=pk)
+    form = ErasePersonForm(request.POST or None, person=person)
+    if person.is_erased:
+        # Nothing left to erase: say so, and don't offer the form again.
+        return render(
+            request,
+            "accounts/person_erase.html",
+            {"person": person, "form": None},
+            status=400 if request.method == "POST" else 200,
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            erase_person(person=person, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Their personal data is erased. What they wrote now shows “Former employee”."),
+            )
+            return redirect("organisation:directory")
+    return render(
+        request,
+        "accounts/person_erase.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

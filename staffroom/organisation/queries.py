@@ -97,7 +97,7 @@ def get_person_or_404(pk: int) -> Person:
         Person.objects.select_related(
             "unit__department__site", "job_family", "manager__unit", "manager__job_family"
         )
-        .filter(pk=pk)
+        .filter(pk=pk, erased_at__isnull=True)  # an erased person has no profile any more
         .first()
     )
     if person is None:
