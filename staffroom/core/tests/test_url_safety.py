@@ -42,7 +42,7 @@ from staffroom.accounts.models import Person, Role
 from staffroom.accounts.tests.factories import PASSWORD, PersonFactory, RoleGrantFactory
 from staffroom.audit.models import AuditChainHead, AuditEntry
 from staffroom.channels import syndication
-from staffroom.channels.models import Channel, Post, PostReach, PostView
+from staffroom.channels.models import Channel, FeedDelivery, Post, PostReach, PostView
 from staffroom.channels.services.posts import add_post_attachment, add_post_image
 from staffroom.channels.services.sharing import make_post_public, regenerate_feed_token
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory, TagFactory
@@ -52,6 +52,7 @@ from staffroom.notifications.models import Notification
 from staffroom.organisation.models import DirectoryImport, Unit
 from staffroom.organisation.services.directory_import import create_directory_import
 from staffroom.organisation.tests.factories import JobFamilyFactory, UnitFactory
+from staffroom.privacy.models import PrivacyPattern
 from staffroom.strategy.models import Initiative, Plan
 from staffroom.strategy.tests.factories import PillarFactory, PlanFactory, initiative
 
@@ -137,6 +138,33 @@ def reset_link(w: World) -> dict[str, Any]:
     }
 
 
+def a_hold(w: World) -> int:
+    """A privacy hold (made on first use, outside the requests measured) on the world's comment."""
+    from staffroom.privacy.models import PrivacyHold
+
+    hold, _created = PrivacyHold.objects.get_or_create(
+        item_kind="comment",
+        item_id=w.comment.pk,
+        defaults={"author": w.comment.author, "status": PrivacyHold.Status.IN_REVIEW},
+    )
+    return hold.pk
+
+
+def an_exposure_report(w: World) -> int:
+    """An exposure report (made on first use, outside the requests measured) on the post."""
+    from staffroom.privacy.models import ExposureReport
+
+    report, _created = ExposureReport.objects.get_or_create(
+        item_kind="post",
+        item_id=w.post.pk,
+        defaults={"item_label": f"Post {w.post.pk}", "marked_by": w.administrator, "reason": "x"},
+    )
+    return report.pk
+
+
+SENDING_A_FEED = frozenset({FeedDelivery._meta.db_table})
+FEED_WHY = "A private feed records which posts it sent to whom (exposure reports, issue 4)."
+
 READING_A_POST = frozenset({PostView._meta.db_table, PostReach._meta.db_table, Post._meta.db_table})
 
 # Every named URL outside the Django admin. Adding a URL? Add it here: how to fill its path
@@ -154,6 +182,7 @@ URLS: dict[str, Rule] = {
     "accounts:password_change": Rule(),
     "accounts:password_change_done": Rule(),
     "accounts:my_data": Rule(),
+    "accounts:erase_person": Rule(kwargs=lambda w: {"pk": w.staff.pk}),
     # Channels and posts
     "channels:feed": Rule(),
     "channels:channel_list": Rule(),
@@ -175,6 +204,7 @@ URLS: dict[str, Rule] = {
     "channels:post_edit": Rule(kwargs=post_pk),
     "channels:post_status": Rule(kwargs=post_pk),
     "channels:post_pin": Rule(kwargs=post_pk),
+    "channels:post_send_for_review": Rule(kwargs=post_pk),
     "channels:post_revisions": Rule(kwargs=post_pk),
     "channels:post_images": Rule(kwargs=post_pk),
     "channels:post_attachments": Rule(kwargs=post_pk),
@@ -183,8 +213,16 @@ URLS: dict[str, Rule] = {
         kwargs=lambda w: {"pk": w.post.pk, "attachment_id": w.attachment_id}
     ),
     "channels:feed_settings": Rule(),
-    "channels:channel_atom": Rule(kwargs=lambda w: {"token": w.feed_token, "slug": w.channel.slug}),
-    "channels:tag_atom": Rule(kwargs=lambda w: {"token": w.feed_token, "slug": w.tag_slug}),
+    "channels:channel_atom": Rule(
+        kwargs=lambda w: {"token": w.feed_token, "slug": w.channel.slug},
+        get_may_write=SENDING_A_FEED,
+        why=FEED_WHY,
+    ),
+    "channels:tag_atom": Rule(
+        kwargs=lambda w: {"token": w.feed_token, "slug": w.tag_slug},
+        get_may_write=SENDING_A_FEED,
+        why=FEED_WHY,
+    ),
     "channels:public_atom": Rule(),
     "channels:post_public_toggle": Rule(kwargs=post_pk),
     "channels:public_post": Rule(kwargs=public_slug),
@@ -222,6 +260,34 @@ URLS: dict[str, Rule] = {
             "when): an access log, as HIPAA expects, not a change anyone asked for."
         ),
     ),
+    # PHI guard: held items (issue 4)
+    "privacy:queue": Rule(),
+    "privacy:my_holds": Rule(),
+    "privacy:hold": Rule(
+        kwargs=lambda w: {"hold_id": a_hold(w)},
+        get_may_write=frozenset({AuditEntry._meta.db_table, AuditChainHead._meta.db_table}),
+        why=(
+            "Every reading of held words (possible patient information) by a privacy officer "
+            "is recorded in the audit trail: an access log, not a change."
+        ),
+    ),
+    "privacy:release": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
+    "privacy:remove": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
+    "privacy:send_for_review": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
+    # Marked as patient information after publication: exposure reports (issue 4)
+    "privacy:mark_phi": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
+    "privacy:exposure_list": Rule(),
+    "privacy:exposure": Rule(
+        kwargs=lambda w: {"pk": an_exposure_report(w)},
+        get_may_write=frozenset({AuditEntry._meta.db_table, AuditChainHead._meta.db_table}),
+        why="Reading an exposure report (it names people) is recorded: an access log.",
+    ),
+    "privacy:exposure_csv": Rule(
+        kwargs=lambda w: {"pk": an_exposure_report(w)},
+        get_may_write=frozenset({AuditEntry._meta.db_table, AuditChainHead._meta.db_table}),
+        why="Downloading an exposure report is recorded in the audit trail: an access log.",
+    ),
+    "privacy:purge": Rule(kwargs=lambda w: {"pk": an_exposure_report(w)}),
     # Organisation
     "organisation:directory": Rule(),
     "organisation:person": Rule(kwargs=lambda w: {"pk": w.staff.pk}),
@@ -233,6 +299,12 @@ URLS: dict[str, Rule] = {
     "organisation:import_list": Rule(),
     "organisation:import_detail": Rule(kwargs=import_pk),
     "organisation:import_apply": Rule(kwargs=import_pk),
+    # Moderation
+    "moderation:flag": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
+    "moderation:queue": Rule(),
+    "moderation:suspended": Rule(),
+    "moderation:item": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
+    "moderation:act": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
 }
 
 
@@ -389,6 +461,8 @@ def world(db: None) -> World:
     # requested too: a group, a reaction, a backlink, and sign-in records (a failed and a
     # successful sign-in make django-axes's rows).
     Group.objects.create(name="Ward managers")
+    PrivacyPattern.objects.create(name="Local MRN", kind="local_mrn", pattern=r"RH\d{7}")
+    moderation_records(world)
     react(person=staff, thread=post.thread, kind=ReactionKind.values[0])
     Backlink.objects.create(target=PostFactory(channel=channel).thread, source=post.thread)
     sign_in = reverse("accounts:login")
@@ -402,6 +476,23 @@ def world(db: None) -> World:
         if instance is not None:
             world.admin_objects[f"{model._meta.app_label}_{model._meta.model_name}"] = instance
     return world
+
+
+def moderation_records(world: World) -> None:
+    """A flag, a warning and a suspension that has ended, for the admin's moderation pages."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from staffroom.moderation.models import Suspension
+    from staffroom.moderation.services import flag_item, warn_person
+
+    flag_item(obj=world.comment, by=world.staff, reason="other")
+    warn_person(person=world.staff, moderator=world.administrator, reason="Be kind")
+    now = timezone.now()
+    Suspension.objects.create(
+        person=world.staff, starts=now - timedelta(days=2), ends=now - timedelta(days=1), reason="-"
+    )
 
 
 def test_every_url_in_the_urlconf_is_classified() -> None:
