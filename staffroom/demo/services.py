@@ -58,6 +58,7 @@ DEMO_STEPS: list[str] = [
     "staffroom.demo.content.posts.build_posts",
     "staffroom.demo.content.discussion.build_discussion",
     "staffroom.demo.content.bulk.build_bulk_content",
+    "staffroom.demo.content.safety.build_safety",
 ]
 
 DemoStep = Callable[["DemoBuild"], None]

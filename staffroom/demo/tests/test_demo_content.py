@@ -233,11 +233,11 @@ def test_comments_follow_the_depth_rules_with_replies_two_levels_deep(built: Dem
 
 
 def test_every_stored_discussion_counter_matches_the_rows(built: DemoReport) -> None:
-    live = Q(comments__deleted_at=None)
+    live = Q(comments__deleted_at=None, comments__visibility="visible")
     wrong = Thread.objects.annotate(n=Count("comments", filter=live)).exclude(comment_count=F("n"))
     assert not wrong.exists()
     wrong_replies = Comment.objects.annotate(
-        n=Count("replies", filter=Q(replies__deleted_at=None))
+        n=Count("replies", filter=Q(replies__deleted_at=None, replies__visibility="visible"))
     ).exclude(reply_count=F("n"))
     assert not wrong_replies.exists()
     subject: dict[int, Counter[str]] = {}
@@ -268,7 +268,8 @@ def test_reach_and_channel_counters_match_the_reads_and_the_live_posts(built: De
             PostView.objects.filter(post=post).values_list("person__department_id", flat=True)
         )
         assert reach == {d: n for d, n in departments.items() if n}
-    live = dict(Post.objects.live().values_list("channel").annotate(n=Count("id")))
+    shown = Post.objects.live().filter(visibility="visible")
+    live = dict(shown.values_list("channel").annotate(n=Count("id")))
     for channel in Channel.objects.all():
         assert channel.post_count == live.get(channel.pk, 0), channel.name
     # Nobody reads a post meant for someone else, or a post before it is published.
@@ -373,7 +374,7 @@ def test_the_nurse_has_unread_notifications_of_mentions_and_replies(built: DemoR
 def test_one_comment_was_edited_one_removed_and_one_links_to_another_post(
     built: DemoReport,
 ) -> None:
-    edited = Comment.objects.exclude(edited_at=None).get()
+    edited = Comment.objects.exclude(edited_at=None).filter(moderation_note="").get()
     revision = edited.revisions.get()
     assert revision.body != edited.body
     removed = Comment.objects.exclude(deleted_at=None).get()
@@ -402,7 +403,7 @@ def test_the_bulk_generator_adds_exact_numbers_with_exact_counters(built: DemoRe
     new = Post.objects.order_by("-pk")[:300]
     assert all(p.channel.kind == Channel.Kind.DEPARTMENT for p in new)
     assert all(p.thread.kind == Thread.Kind.POST and p.body_html.startswith("<p>") for p in new)
-    live = Q(comments__deleted_at=None)
+    live = Q(comments__deleted_at=None, comments__visibility="visible")
     assert (
         not Thread.objects.annotate(n=Count("comments", filter=live))
         .exclude(comment_count=F("n"))
@@ -433,3 +434,32 @@ def test_a_large_build_on_a_demo_build_keeps_the_written_content_as_it_was(
     assert new_departments > 0
     assert after.pop("Channel") - before.pop("Channel") == new_departments
     assert after == before
+
+
+def test_the_safety_layer_has_work_in_every_queue(built: DemoReport) -> None:
+    from staffroom.audit.models import AuditEntry
+    from staffroom.moderation.models import FlaggedItem, Suspension
+    from staffroom.privacy.models import ExposureReport, PrivacyHold, PrivacyPattern
+
+    statuses = Counter(PrivacyHold.objects.values_list("status", flat=True))
+    assert statuses[PrivacyHold.Status.AWAITING_AUTHOR] >= 1
+    assert statuses[PrivacyHold.Status.IN_REVIEW] >= 1
+    assert statuses[PrivacyHold.Status.RELEASED] == 1
+    assert statuses[PrivacyHold.Status.REMOVED] == 1
+    nurse_hold = PrivacyHold.objects.get(author__username="nurse")
+    assert nurse_hold.is_open
+    held = Comment.objects.get(pk=nurse_hold.item_id)
+    assert held.visibility == "held"
+    # The guard decided, not the demo: the findings name what it found.
+    assert {f["kind"] for f in nurse_hold.findings} >= {"mrn"}
+    assert FlaggedItem.objects.filter(state="open").count() >= 2
+    assert Comment.objects.filter(visibility="hidden").count() == 1
+    assert Comment.objects.exclude(moderation_note="").count() == 1
+    assert Suspension.objects.in_force().count() == 1
+    report = ExposureReport.objects.get()
+    assert report.saw_count >= 7
+    assert report.could_see_count > report.saw_count
+    assert PrivacyPattern.objects.filter(name="Riverside MRN", is_active=True).exists()
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"held", "sent_for_review", "released", "removed", "flagged", "hidden"} <= actions
+    assert {"edited_by_moderator", "warned", "suspended", "marked_phi"} <= actions
