@@ -1,5 +1,7 @@
 """Stored XSS: hundreds of known payloads go in through every text field of posts, comments
-and channels, and none runs anywhere they are shown (issue 4, security baseline).
+and channels — and of the safety layer (flag notes, moderators' notes and reasons, notes to
+and from privacy officers, exposure report reasons) — and none runs anywhere they are shown
+(issue 4, security baseline).
 
 The payloads (tests/browser/xss_payloads.py) are stored through the services, as the forms
 would store them, then every page that shows them is opened in headless Chromium with the
@@ -268,3 +270,106 @@ def test_the_detector_sees_a_payload_that_runs(new_context: NewContext, live_ser
     assert any(hit.startswith("alert(1)") for hit in hits), hits
     assert any("onerror" in f for f in found), found
     assert any("url href" in f for f in found), found
+
+
+SAFETY_PER_ITEM = 24  # payloads per flag note, moderator note, hold note, report reason…
+HELD_WORDS = "Mr John Carter in bed 4, MRN 4481923, needs his meds reviewed."
+
+
+def store_safety_corpus(hospital: Hospital) -> dict[str, list[int]]:
+    """Payloads in every text the safety layer keeps and shows: flag notes, moderators'
+    notes and reasons, authors' notes to privacy officers, officers' notes to authors, and
+    the reasons of exposure reports. Returns the ids to visit; counts refusals (the PHI
+    guard reads these notes too, and refuses one that looks like patient information)."""
+    from staffroom.moderation.services import edit_item_as_moderator, flag_item, warn_person
+    from staffroom.privacy.exposure import mark_as_phi
+    from staffroom.privacy.models import PrivacyHold
+    from staffroom.privacy.services import release_hold, send_for_review
+
+    officer, author, flagger = hospital.administrator, hospital.nurse, hospital.colleague
+    channel = create_topic_channel(actor=officer, name="Safety corpus", slug="xss-safety")
+    stored: dict[str, list[int]] = {"comments": [], "holds": [], "reports": [], "refused": []}
+    groups = chunks([p.replace("\x00", "") for p in PAYLOADS], SAFETY_PER_ITEM)
+    for number, group in enumerate(groups):
+        post = create_post(
+            channel=channel,
+            author=officer,
+            title=f"{MARKER} safety {number}",
+            summary="",
+            body=f"{MARKER} safety post {number}",
+            tags=[],
+            action="publish",
+        )
+        comment = post_comment(thread=post.thread, author=author, body=f"{MARKER} {number}")
+        steps = (
+            lambda c=comment, g=group: flag_item(
+                obj=c, by=flagger, reason="other", note=fit(g, 500)
+            ),
+            lambda c=comment, g=group: edit_item_as_moderator(
+                obj=c, moderator=officer, note=fit(g, 500), body="\n\n".join(g)
+            ),
+            lambda c=comment, g=group: warn_person(
+                person=author, moderator=officer, reason=fit(g, 1000), obj=c
+            ),
+        )
+        for step in steps:
+            try:
+                step()
+            except ValidationError:
+                stored["refused"].append(number)
+        stored["comments"].append(comment.pk)
+        held = post_comment(
+            thread=post.thread, author=author, body=HELD_WORDS + "\n\n" + "\n\n".join(group)
+        )
+        hold = PrivacyHold.objects.get(item_kind="comment", item_id=held.pk)
+        for decide in (
+            lambda h=hold, g=group: send_for_review(hold=h, author=author, note=fit(g, 1000)),
+            lambda h=hold, g=group: release_hold(hold=h, officer=officer, note=fit(g, 1000)),
+        ):
+            try:
+                decide()
+            except ValidationError:
+                stored["refused"].append(number)
+        stored["holds"].append(hold.pk)
+        report = mark_as_phi(obj=post, officer=officer, reason=fit(group, 2000))
+        stored["reports"].append(report.pk)
+    return stored
+
+
+def test_no_payload_runs_in_the_safety_pages(
+    new_context: NewContext, hospital: Hospital, settings: Any
+) -> None:
+    started = time.monotonic()
+    settings.CONTENT_SECURITY_POLICY = None
+    stored = store_safety_corpus(hospital)
+    steps = 5 * len(stored["comments"])
+    assert len(stored["refused"]) <= steps // 4, f"{stored['refused']}: most must be stored"
+
+    hits: list[str] = []
+    context = new_context(bypass_csp=True)
+    prepare(context, hits)
+    page = context.new_page()
+    sign_in(page, hospital.administrator.username)
+    follow_more(page, reverse("moderation:queue"), hits, pages=3)
+    for comment_id in stored["comments"]:
+        visit(page, reverse("moderation:item", args=["comment", comment_id]), hits)
+    assert "alert(" in page.locator("main").inner_text()
+    for tab in ("", "?tab=author", "?tab=decided"):
+        follow_more(page, reverse("privacy:queue") + tab, hits, pages=2)
+    for hold_id in stored["holds"]:
+        visit(page, reverse("privacy:hold", args=[hold_id]), hits)
+    # The payloads are on show as text (highlighted words, the author's note), not dropped.
+    assert "alert(" in page.locator("main").inner_text()
+    follow_more(page, reverse("privacy:exposure_list"), hits, pages=2)
+    for report_id in stored["reports"]:
+        visit(page, reverse("privacy:exposure", args=[report_id]), hits)
+
+    author_context = new_context(bypass_csp=True)
+    prepare(author_context, hits)
+    author = author_context.new_page()
+    sign_in(author, hospital.nurse.username)
+    follow_more(author, reverse("notifications:list"), hits, pages=4)
+    follow_more(author, reverse("privacy:my_holds"), hits, pages=2)
+
+    assert not hits, f"{len(hits)} payload(s) could run:\n" + "\n".join(hits[:40])
+    assert time.monotonic() - started < 150, "keep this test quick: it runs in every CI build"
