@@ -170,7 +170,10 @@ class _Actions:
             parts.append(self._link(self.moderate_url, comment_id, self.moderate_text))
         if self.mark_phi_url:
             parts.append(self._link(self.mark_phi_url, comment_id, self.mark_phi_text))
-        return "".join(parts)
+        if not parts:
+            return ""
+        # One group, so the links wrap together on a phone.
+        return '<span class="safety-links">' + "".join(parts) + "</span>"
 
     def html(self, comment_id: str, *, edit: bool, remove: bool) -> str:
         parts = []
