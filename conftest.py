@@ -19,6 +19,16 @@ from staffroom.accounts.models import Person, Role
 from staffroom.accounts.tests.factories import PersonFactory, RoleGrantFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache. The in-process cache outlives a test, and
+    database ids are reused between tests, so a fragment cached under (thread 3, version 1)
+    by one test would otherwise be served to the next test's different thread 3."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def person(db: None) -> Person:
     return PersonFactory()

@@ -13,12 +13,18 @@ written (moderators can edit out a self-identifying signature), and others' word
 them are theirs; only @mentions of them (a reference, not prose: the old username) become
 "Former employee", in the Markdown and the rendered HTML. The audit
 trail is append-only and holds ids, never names, so it needs no change.
+
+Text others' records keep about them is cleared too: stored directory imports (the preview
+sample, row errors, and a stored file not yet applied that lists them) and, on SQLite, the
+search index's segments that still hold their old username
+(`search.services.forget_removed_words`).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
 from typing import Any
@@ -38,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from staffroom.accounts.models import Person, Role, RoleGrant
 from staffroom.audit.models import AuditAction
 from staffroom.audit.services import record_audit
+from staffroom.search.services import forget_removed_words
 
 KEEP = "keep"
 DELETE = "delete"
@@ -137,6 +144,7 @@ def erase_person(*, person: Person, by: Person, reason: ErasureReason | str) -> 
 
     old_url = locked.get_absolute_url()
     old_username = locked.username
+    identity = _Identity.of(locked)
     photo_name = locked.photo.name if locked.photo else ""
     grant_ids = list(RoleGrant.objects.filter(person=locked).values_list("pk", flat=True))
 
@@ -146,6 +154,7 @@ def erase_person(*, person: Person, by: Person, reason: ErasureReason | str) -> 
     counts = _apply_link_decisions(locked)
     _neutralise_admin_history(person=locked, grant_ids=grant_ids)
     _forget_sign_in_attempts(username=old_username)
+    counts.update(_scrub_directory_imports(identity))
 
     now = timezone.now()
     locked.username = f"erased-{secrets.token_hex(12)}"
@@ -174,6 +183,7 @@ def erase_person(*, person: Person, by: Person, reason: ErasureReason | str) -> 
     locked.groups.clear()
     locked.user_permissions.clear()
     _end_sessions(locked)
+    forget_removed_words()
     person.refresh_from_db()
 
     if photo_name:
@@ -336,6 +346,139 @@ def _end_sessions(person: Person) -> None:
     for session in live.iterator():
         if session.get_decoded().get(SESSION_KEY) == str(person.pk):
             store(session_key=session.session_key).delete()
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What identifies the person in text others stored: read before the row is cleared."""
+
+    employee_id: str
+    username: str
+    email: str
+    names: frozenset[str]  # full names as the directory import writes them, casefolded
+
+    @classmethod
+    def of(cls, person: Person) -> _Identity:
+        first, last, preferred = person.first_name, person.last_name, person.preferred_name
+        names = {f"{first} {last}", f"{preferred or first} {last}", f"{preferred} {last}"}
+        return cls(
+            employee_id=person.employee_id or "",
+            username=person.username,
+            email=person.email,
+            names=frozenset(n.strip().casefold() for n in names if n.strip() != last.strip()),
+        )
+
+    def tokens(self) -> list[str]:
+        """Every identifier to find in free text, longest first (an email before the
+        username inside it). Not one or two characters: "12" would also be a line number."""
+        found = {self.employee_id, self.username, self.email, *self.names}
+        return sorted((t for t in found if len(t) > 2), key=len, reverse=True)
+
+    def is_about(self, entry: dict[str, Any]) -> bool:
+        """Is this preview or error entry about them (their row), not someone else's?"""
+        employee_id = str(entry.get("employee_id") or "")
+        if employee_id:
+            return bool(self.employee_id) and employee_id.casefold() == self.employee_id.casefold()
+        return str(entry.get("name") or "").strip().casefold() in self.names
+
+
+def _scrub_directory_imports(identity: _Identity) -> dict[str, int]:
+    """Stored directory imports keep a sample of what each file changed (names, employee
+    IDs, emails) and the file of an import not yet applied. Their own entries go; others'
+    entries that name them (a manager column, an error message) get the neutral name; and a
+    stored file that lists them is deleted, its import expired (upload it again).
+
+    A file is stored only between the check and "Apply". One that names them goes: it holds
+    their row, and applying what was checked before the erasure would now create them
+    anew, which its preview never said. Files that don't name them stay usable."""
+    from staffroom.organisation.models import DirectoryImport
+
+    pattern = _identity_pattern(identity)
+    if pattern is None:
+        return {}
+    neutral = _neutral_name()
+    scrubbed = expired = 0
+    records = DirectoryImport.objects.only("pk", "preview", "errors", "file", "status")
+    for record in records.iterator():
+        preview = _scrubbed_preview(record.preview, identity, pattern, neutral)
+        # An error keeps its line (the file's problem isn't theirs), without their identifiers.
+        errors = _scrubbed(record.errors, pattern, neutral)
+        if preview != record.preview or errors != record.errors:
+            DirectoryImport.objects.filter(pk=record.pk).update(preview=preview, errors=errors)
+            scrubbed += 1
+        if record.file and _file_mentions(record, pattern):
+            _expire_directory_file(record)
+            expired += 1
+    counts = {}
+    if scrubbed:
+        counts["organisation.DirectoryImport.preview"] = scrubbed
+    if expired:
+        counts["organisation.DirectoryImport.file"] = expired
+    return counts
+
+
+def _identity_pattern(identity: _Identity) -> re.Pattern[str] | None:
+    tokens = identity.tokens()
+    if not tokens:
+        return None
+    # Whole identifiers only: "ann" must not match inside "joanne".
+    alternatives = "|".join(re.escape(token) for token in tokens)
+    return re.compile(rf"(?<![\w.@-])(?:{alternatives})(?![\w@-])", re.IGNORECASE)
+
+
+def _scrubbed(value: Any, pattern: re.Pattern[str], neutral: str) -> Any:
+    """`value` (JSON) with every mention of the person replaced by the neutral name."""
+    if isinstance(value, str):
+        return pattern.sub(neutral, value)
+    if isinstance(value, list):
+        return [_scrubbed(item, pattern, neutral) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, pattern, neutral) for key, item in value.items()}
+    return value
+
+
+def _scrubbed_preview(
+    preview: Any, identity: _Identity, pattern: re.Pattern[str], neutral: str
+) -> Any:
+    """The preview sample without their own entries, others' entries not naming them."""
+    if not isinstance(preview, dict):
+        return preview
+    kept: dict[str, Any] = {}
+    for key, value in preview.items():
+        kept[key] = (
+            [
+                _scrubbed(entry, pattern, neutral)
+                for entry in value
+                if not (isinstance(entry, dict) and identity.is_about(entry))
+            ]
+            if isinstance(value, list)
+            else value
+        )
+    return kept
+
+
+def _file_mentions(record: Any, pattern: re.Pattern[str]) -> bool:
+    """Does the stored file name them? An unreadable file counts as yes: it goes."""
+    try:
+        with record.file.open("rb") as stored:
+            text = stored.read().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return True
+    return pattern.search(text) is not None
+
+
+def _expire_directory_file(record: Any) -> None:
+    from staffroom.organisation.models import DirectoryImport
+
+    stored_name = record.file.name
+    storage = record.file.storage
+    status = record.status
+    if status == DirectoryImport.Status.PREVIEWED:
+        status = DirectoryImport.Status.EXPIRED
+    DirectoryImport.objects.filter(pk=record.pk).update(
+        file="", file_deleted_at=timezone.now(), status=status, updated_at=timezone.now()
+    )
+    transaction.on_commit(partial(storage.delete, stored_name))
 
 
 def _neutral_name() -> str:

@@ -1,13 +1,15 @@
 """Django admin for channels and posts: for looking things up. Changes go through the app's
 own pages, where the services keep counters, revisions and audiences right, so posts are
-read-only here."""
+read-only here, and only visible ones are listed."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from staffroom.channels.models import Channel, ChannelEditor, Post, Tag
+from staffroom.core.models import Visibility
 
 
 class ChannelEditorInline(admin.TabularInline[ChannelEditor, Channel]):
@@ -40,6 +42,11 @@ class PostAdmin(admin.ModelAdmin[Post]):
     search_fields = ["title"]
     list_select_related = ["channel", "author"]
     date_hierarchy = "published_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        # The admin is for technical staff, not reviewers: a post withheld from its
+        # readers (held, hidden, removed) is reviewed in the privacy and moderation pages.
+        return super().get_queryset(request).filter(visibility=Visibility.VISIBLE)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

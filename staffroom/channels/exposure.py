@@ -7,12 +7,14 @@ audits: the privacy services do both.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from staffroom.core.items import Sighting
 
@@ -51,18 +53,43 @@ def _channel_editors(post: Post) -> Q:
     return Q(pk__in=grants.values("person_id")) | Q(pk__in=named)
 
 
-def post_audience(post: Post) -> QuerySet[Person]:
-    """Everyone who may see the post while it is visible: the active people its audience
-    rule includes (channels.audience), its channel's editors and its author.
+def shown_since(post: Post) -> datetime | None:
+    """When the post's audience could first see it (it went live, visible), or None: never
+    (a draft, a post scheduled for later, or held since it was written). Kept when it is held,
+    hidden or removed later, so a post edited into a hold still counts as shown."""
+    first = post.first_shown_at
+    if first is None or first > timezone.now():
+        return None
+    return first
 
-    The reverse of `audience_includes`: a person is in it when each audience list that is
-    set names their site, department or job family.
-    """
+
+def _people_then(since: datetime | None) -> QuerySet[Person]:
+    """Everyone who could have been there: people who have left since are included (they
+    could have seen it before they left), people who had already left when it appeared not."""
     from staffroom.accounts.models import Person
 
-    everyone = Person.objects.filter(is_active=True)
+    people = Person.objects.all()
+    if since is not None:
+        people = people.exclude(left_on__lt=timezone.localdate(since))
+    return people
+
+
+def post_audience(post: Post) -> QuerySet[Person]:
+    """Everyone who could see the post: once it went live, the people its audience rule
+    includes (channels.audience), its channel's editors and its author; never live (a draft,
+    or held), its channel's editors and its author, who may open drafts.
+
+    Not only active people: someone who has left since could have seen it. The reverse of
+    `audience_includes`: a person is in it when each audience list that is set names their
+    site, department or job family.
+    """
+    since = shown_since(post)
+    people = _people_then(since)
+    editors = _channel_editors(post) | Q(pk=post.author_id)
+    if since is None:
+        return people.filter(editors)
     if not post.audience_restricted:
-        return everyone
+        return people
     conditions = []
     sites = list(post.audience_sites.values_list("pk", flat=True))
     departments = list(post.audience_departments.values_list("pk", flat=True))
@@ -74,32 +101,34 @@ def post_audience(post: Post) -> QuerySet[Person]:
     if families:
         conditions.append(Q(job_family_id__in=families))
     if not conditions:  # restricted with empty lists narrows nothing (channels.audience)
-        return everyone
+        return people
     rule = conditions[0]
     for condition in conditions[1:]:
         rule &= condition
-    return Person.objects.filter(
-        rule | _channel_editors(post) | Q(pk=post.author_id), is_active=True
-    )
+    return people.filter(rule | editors)
 
 
 def post_sightings(post: Post) -> list[Sighting]:
     """Who opened the post (first and latest view), who was sent it in a private feed, and
     who was notified about it (sent, and read), with when.
 
-    Notifications on the post's discussion count too: each shows the post's title.
+    Notifications on the post's discussion count too: each shows the post's title. A post
+    that never went live was seen only on its page, and only its editors' views count (a
+    privacy officer reviewing a held post is not an exposure).
     """
     from staffroom.channels.models import FeedDelivery, PostView
     from staffroom.notifications.models import Notification
 
     found: list[Sighting] = []
-    views = PostView.objects.filter(post_id=post.pk).values_list(
-        "person_id", "viewed_at", "last_viewed_at"
-    )
-    for person_id, first, last in views:
+    views = PostView.objects.filter(post_id=post.pk)
+    if shown_since(post) is None:
+        views = views.filter(person__in=post_audience(post))
+    for person_id, first, last in views.values_list("person_id", "viewed_at", "last_viewed_at"):
         found.append(Sighting(person_id=person_id, at=first, how=PAGE_VIEW))
         if last is not None and last > first:
             found.append(Sighting(person_id=person_id, at=last, how=PAGE_VIEW))
+    if shown_since(post) is None:
+        return found
     deliveries = FeedDelivery.objects.filter(post_id=post.pk).values_list(
         "person_id", "delivered_at"
     )
@@ -120,10 +149,11 @@ def purge_post(post: Post) -> None:
     The row stays (its discussion keeps its shape) with its words blanked, its title
     replaced by PURGED_MARKER and any moderator's note cleared. Also removed:
     earlier versions, its search document, cached cards and comment lists, its images and
-    attachments (files deleted after commit), notifications about the post itself, and the
+    attachments (files deleted after commit), its tags (deleted when no other post uses
+    them), notifications about the post itself, and the
     mentions and links its body made. Precondition: the post is no longer visible.
     """
-    from staffroom.channels.models import Post, PostAttachment, PostImage, PostRevision
+    from staffroom.channels.models import Post, PostAttachment, PostImage, PostRevision, Tag
     from staffroom.discussion.models import Backlink, Mention, Thread
     from staffroom.notifications.models import Notification
     from staffroom.search.models import SearchDocument
@@ -138,6 +168,13 @@ def purge_post(post: Post) -> None:
         if name:
             transaction.on_commit(partial(default_storage.delete, name))
     PostRevision.objects.filter(post_id=post.pk).delete()
+    # A tag is words too: unlinked, and deleted when no other post uses it (a tag another
+    # post uses is that post's words as well, and stays with it).
+    tag_ids = list(
+        Post.tags.through.objects.filter(post_id=post.pk).values_list("tag_id", flat=True)
+    )
+    Post.tags.through.objects.filter(post_id=post.pk).delete()
+    Tag.objects.filter(pk__in=tag_ids, posts__isnull=True).delete()
     Post.objects.filter(pk=post.pk).update(
         title=PURGED_MARKER,
         summary="",

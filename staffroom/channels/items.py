@@ -9,6 +9,7 @@ language opens the hold. `field_label` turns a key into words for the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,8 @@ POST_KIND = "post"
 TITLE = "Title"
 SUMMARY = "Summary"
 BODY = "Body"
+# The post's tags, joined by ", ": a tag is written words too, and is shown on the post.
+TAGS = "Tags"
 # Numbered from 1 in the order the post shows them: "Image description 2", "File name 1".
 IMAGE_DESCRIPTION = "Image description"
 FILE_NAME = "File name"
@@ -30,6 +33,7 @@ _NUMBERED = re.compile(rf"^({IMAGE_DESCRIPTION}|{FILE_NAME}) (\d+)$")
 def post_texts(post: Post) -> dict[str, str]:
     """Every piece of text written in a post, labelled: the PHI guard scans exactly these."""
     texts = {TITLE: post.title, SUMMARY: post.summary, BODY: post.body}
+    texts[TAGS] = tag_text(post.tags.values_list("name", flat=True))
     for number, alt_text in enumerate(
         post.images.order_by("position", "id").values_list("alt_text", flat=True), start=1
     ):
@@ -41,9 +45,16 @@ def post_texts(post: Post) -> dict[str, str]:
     return texts
 
 
+def tag_text(names: Iterable[str]) -> str:
+    """Tag names as `post_texts` holds them, sorted here rather than by the database (whose
+    collation differs between SQLite and PostgreSQL): a hold's findings are offsets into
+    this text, so every scan of the same tags must read the same string."""
+    return ", ".join(sorted(names, key=lambda name: (name.casefold(), name)))
+
+
 def field_label(key: str) -> str:
     """A `post_texts` key in the reader's language ("Image description 2")."""
-    fixed = {TITLE: _("Title"), SUMMARY: _("Summary"), BODY: _("Body")}
+    fixed = {TITLE: _("Title"), SUMMARY: _("Summary"), BODY: _("Body"), TAGS: _("Tags")}
     if key in fixed:
         return fixed[key]
     numbered = _NUMBERED.match(key)

@@ -189,6 +189,9 @@ class Post(BaseModel):
     )
     # Shown with the item after a moderator edited it: what was changed and why.
     moderation_note = models.CharField(max_length=500, blank=True, editable=False)
+    # When others could first see it (live and visible; its publication time), kept when it is
+    # later held, hidden or removed: the exposure report reads it. Null: never shown.
+    first_shown_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Shared outside: a public page with Open Graph tags (only for unrestricted posts).
     is_public = models.BooleanField(_("public"), default=False)
     initiative = models.ForeignKey(

@@ -1,12 +1,14 @@
 """The technical admin: read-mostly views of discussions. Changes go through the services
 (the site's own pages), so counters and notifications stay right; here only the lock of a
-thread can be changed."""
+thread can be changed. Comments withheld from their readers are not listed."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from staffroom.core.models import Visibility
 from staffroom.discussion.models import Backlink, Comment, Mention, Reaction, Thread
 
 
@@ -27,6 +29,11 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
     list_select_related = ["thread", "author"]
     search_fields = ["body", "author__username"]
     raw_id_fields = ["thread", "author", "parent", "root", "reply_to", "deleted_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        # The admin is for technical staff, not reviewers: a comment withheld from its
+        # readers (held, hidden, removed) is reviewed in the privacy and moderation pages.
+        return super().get_queryset(request).filter(visibility=Visibility.VISIBLE)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

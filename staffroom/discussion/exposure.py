@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from staffroom.core.items import Sighting
 
@@ -30,33 +31,37 @@ def _post_of(comment: Comment) -> Post | None:
     )
 
 
+def comment_shown_since(comment: Comment) -> datetime | None:
+    """When others could first see the comment (when it was written, or, if the PHI guard
+    held it, when a privacy officer released it), or None: never. Kept when it is held,
+    hidden or removed later, so a comment edited into a hold still counts as shown."""
+    return comment.first_shown_at
+
+
 def comment_audience(comment: Comment) -> QuerySet[Person]:
-    """Everyone who may see the comment's subject (and so the comment), and its author."""
+    """Everyone who could see the comment's subject (and so the comment), and its author;
+    nobody but its author if it was never shown.
+
+    Not only active people: someone who has left since could have seen it.
+    """
     from staffroom.accounts.models import Person
     from staffroom.channels.exposure import post_audience
 
+    since = comment_shown_since(comment)
+    if since is None:
+        return Person.objects.filter(pk=comment.author_id)
     post = _post_of(comment)
-    if post is None:  # an initiative: for every active person (strategy.subjects)
-        return Person.objects.filter(is_active=True)
+    if post is None:  # an initiative: for everyone (strategy.subjects)
+        return Person.objects.exclude(left_on__lt=timezone.localdate(since))
     return Person.objects.filter(
-        Q(pk__in=post_audience(post).values("pk")) | Q(pk=comment.author_id), is_active=True
-    )
-
-
-def comment_shown_since(comment: Comment) -> datetime:
-    """When others could first see the comment: when it was written, or, if the PHI guard
-    held it, when a privacy officer released it."""
-    from staffroom.privacy.models import PrivacyHold
-
-    released = PrivacyHold.objects.filter(
-        item_kind="comment", item_id=comment.pk, status=PrivacyHold.Status.RELEASED
-    ).aggregate(at=Max("decided_at"))["at"]
-    return max(comment.created_at, released) if released else comment.created_at
+        Q(pk__in=post_audience(post).values("pk")) | Q(pk=comment.author_id)
+    ).exclude(left_on__lt=timezone.localdate(since))
 
 
 def comment_sightings(comment: Comment) -> list[Sighting]:
     """People who opened the subject's page after the comment appeared (their latest view:
-    the comment was on the page), and those notified about it (sent, and read).
+    the comment was on the page), and those notified about it (sent, and read). None if it
+    was never shown.
 
     Only a post's page views are recorded; an initiative's page keeps no views.
     """
@@ -64,10 +69,12 @@ def comment_sightings(comment: Comment) -> list[Sighting]:
     from staffroom.channels.models import PostView
     from staffroom.notifications.models import Notification
 
+    since = comment_shown_since(comment)
+    if since is None:
+        return []
     found: list[Sighting] = []
     post = _post_of(comment)
     if post is not None:
-        since = comment_shown_since(comment)
         views = PostView.objects.filter(post_id=post.pk, last_viewed_at__gte=since)
         found.extend(
             Sighting(person_id=person_id, at=at, how=PAGE_VIEW)

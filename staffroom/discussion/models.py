@@ -94,6 +94,9 @@ class Comment(BaseModel):
     )
     # Shown with the item after a moderator edited it: what was changed and why.
     moderation_note = models.CharField(max_length=500, blank=True, editable=False)
+    # When others could first see it, kept when it is later held, hidden or removed: the
+    # exposure report reads it. Null: never shown to anyone but its author and reviewers.
+    first_shown_at = models.DateTimeField(null=True, blank=True, editable=False)
     reaction_counts = models.JSONField(default=dict, editable=False)
     reaction_total = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)

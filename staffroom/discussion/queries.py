@@ -27,7 +27,6 @@ from django.db.models import Q
 from django.urls import reverse
 
 from staffroom.accounts.models import Person
-from staffroom.core.models import Visibility
 from staffroom.core.pagination import keyset_page
 from staffroom.discussion import subjects
 from staffroom.discussion.models import (
@@ -212,18 +211,15 @@ def comment_page(
 
     Each comment gets `children` (its shown replies) and the attributes comment.html shows.
     """
-    # Held comments (PHI guard) are nobody's to read here; their authors see them apart.
-    top_level = (
-        Comment.objects.filter(thread=thread, parent__isnull=True)
-        .exclude(visibility=Visibility.HELD)
-        .select_related("author")
-    )
+    # Held comments (PHI guard) are nobody's to read here (their authors see them apart):
+    # like hidden and deleted ones they are "Comment removed", kept only while a reply under
+    # them is shown (a comment edited into a hold keeps its replies), never their words.
+    top_level = Comment.objects.filter(thread=thread, parent__isnull=True).select_related("author")
     page = keyset_page(top_level, ordering=COMMENT_ORDER, cursor=cursor, limit=limit)
     roots = page.items
     replies = (
         list(
             Comment.objects.filter(root__in=[c.pk for c in roots])
-            .exclude(visibility=Visibility.HELD)
             .select_related("author", "reply_to__author")
             .order_by(*COMMENT_ORDER)
         )

@@ -13,6 +13,10 @@ Stored counters and what they count:
 
 Notifications are stored rows (delivery arrives later) written in the same transaction as the
 change that causes them, so a rolled-back comment leaves no notification behind.
+
+`Comment.first_shown_at` is when others could first see a comment (its creation, or when it
+was first made visible): kept once set, for the exposure report. Locks: the comment's row,
+then its privacy hold's (privacy.services keeps the same order).
 """
 
 from __future__ import annotations
@@ -44,8 +48,13 @@ from staffroom.discussion.models import (
     Thread,
 )
 from staffroom.notifications.models import Notification
-from staffroom.privacy.guard import scan_texts
-from staffroom.privacy.services import hold_item, recheck_after_edit, withdraw_hold
+from staffroom.privacy.guard import FieldFinding, scan_texts
+from staffroom.privacy.services import (
+    guard_before_showing,
+    hold_item,
+    recheck_after_edit,
+    withdraw_hold,
+)
 
 COMMENT_MAX_LENGTH = 10_000
 # More @names than this in one text are not looked up (nor notified): a guard against spam.
@@ -166,6 +175,8 @@ def post_comment(
             Comment.objects.get(submission_key=submission_key), thread=thread, author=author
         )
     if not findings:
+        comment.first_shown_at = comment.created_at
+        Comment.objects.filter(pk=comment.pk).update(first_shown_at=comment.created_at)
         _count_comment(comment, +1)
         _comment_went_live(comment, thread=thread, mentioned=mentioned, paths=paths)
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
@@ -241,16 +252,35 @@ def set_comment_visibility(*, comment: Comment, visibility: str) -> Comment:
     the cached list) right for every transition. Becoming visible does what posting a held
     comment put off (mentions, links, the reply notice), once; stopping being visible takes
     its links away (search drops it by trigger; notifications about it stop being shown).
+
+    A hidden or removed comment about to be shown again is scanned by the PHI guard first
+    (its words may have changed while nobody could see them): held instead if anything is
+    found. A deleted comment stays deleted whatever its visibility (restoring it doesn't
+    bring it back).
     """
     locked = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
     old = locked.visibility
+    findings: list[FieldFinding] = []
+    if (
+        visibility == Visibility.VISIBLE
+        and old in (Visibility.HIDDEN, Visibility.REMOVED)
+        and locked.deleted_at is None
+    ):
+        findings = guard_before_showing(locked)
+        if findings:
+            visibility = Visibility.HELD
     comment.visibility = visibility
     if old == visibility:
         return locked
     was_counted = old == Visibility.VISIBLE and locked.deleted_at is None
     now_counted = visibility == Visibility.VISIBLE and locked.deleted_at is None
     locked.visibility = visibility
-    locked.save(update_fields=["visibility", "updated_at"])
+    fields = ["visibility", "updated_at"]
+    if now_counted and locked.first_shown_at is None:
+        locked.first_shown_at = timezone.now()
+        fields.append("first_shown_at")
+    locked.save(update_fields=fields)
+    comment.first_shown_at = locked.first_shown_at
     if was_counted != now_counted:
         _count_comment(locked, +1 if now_counted else -1)
     else:
@@ -260,6 +290,8 @@ def set_comment_visibility(*, comment: Comment, visibility: str) -> Comment:
         _comment_went_live(locked, thread=thread)
     elif was_counted:
         Backlink.objects.filter(source_comment=locked).delete()
+    if findings:
+        hold_item(obj=locked, findings=findings)
     return locked
 
 
@@ -325,13 +357,14 @@ def delete_comment(*, comment: Comment, by: Person) -> Comment:
 
     Precondition: the view checked `by` may delete it (permissions.check_delete_comment):
     its author, or a moderator of the subject.
+
+    A hidden or removed comment is deleted too (already out of the counts, they stay as
+    they are), so a later restore can't bring it back.
     """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.deleted_at is not None:
         return locked
     held = locked.visibility == Visibility.HELD
-    if locked.visibility != Visibility.VISIBLE and not held:
-        return locked  # hidden or removed: already out of the counts, a reviewer decides
     locked.deleted_at = timezone.now()
     locked.deleted_by = by
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -339,8 +372,11 @@ def delete_comment(*, comment: Comment, by: Person) -> Comment:
         # Never counted nor shown: only its hold closes. Its words stay for the author
         # (privacy.mine) until a purge.
         withdraw_hold(obj=locked, by=by)
-    else:
+    elif locked.visibility == Visibility.VISIBLE:
         _count_comment(locked, -1)
+    else:
+        # Hidden or removed: out of the counts already; the list still changes (cached).
+        Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)
     by_author = by.pk == locked.author_id
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
         actor=by,

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from staffroom.accounts.permissions import may_see_withheld
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.core.models import Visibility
 from staffroom.core.ratelimit import rate_limit
@@ -363,13 +364,17 @@ def comment_edit(request: AuthenticatedRequest, comment_id: int) -> HttpResponse
 @require_GET
 def comment_history(request: AuthenticatedRequest, comment_id: int) -> HttpResponse:
     """Earlier words of an edited comment: anyone who may see the subject may see them, as
-    they saw the words before the edit."""
+    they saw the words before the edit. Those of a held, hidden or removed comment are
+    withheld with it: its author and those who review such items only (not the channel's
+    editors or department moderators, who may not read it either)."""
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
-    if comment_.visibility == Visibility.HELD or (
-        comment_.is_deleted and not can_moderate(request.user, subject)
-    ):
-        raise Http404  # a held comment has no history anyone else may read
+    if comment_.visibility != Visibility.VISIBLE:
+        own = comment_.author_id == request.user.pk
+        if not own and not may_see_withheld(request.user, comment_.visibility):
+            raise Http404
+    elif comment_.is_deleted and not can_moderate(request.user, subject):
+        raise Http404
     return render(
         request,
         "discussion/comment_history.html",

@@ -59,6 +59,36 @@ def check_view_flagged_item(person: Any, *, privacy_flags: int) -> None:
     raise PermissionDenied(_("Only moderators can look at this item."))
 
 
+def is_published_item(obj: Any) -> bool:
+    """Drafts, scheduled and archived posts belong to their channel's editors, never to the
+    moderation pages: a moderator's role must not open what the channel hasn't published."""
+    from staffroom.channels.models import Post
+
+    return not isinstance(obj, Post) or obj.is_live
+
+
+def check_open_item(person: Any, obj: Any, *, flagged: Any | None) -> None:
+    """May `person` open (and, if a moderator, act on) the moderation page of `obj`?
+
+    Only items that reached moderation (flagged, or hidden), or that the moderator can see
+    where they are shown (the "Moderate" link next to each item), and never unpublished
+    posts: the page shows every word, so an id typed into the address must not open a draft
+    or a post meant for other people. Held and removed items are the privacy officers'.
+    404 for anything the person may not know exists.
+    """
+    if not is_published_item(obj):
+        raise Http404
+    visibility = getattr(obj, "visibility", Visibility.VISIBLE)
+    if visibility in (Visibility.HELD, Visibility.REMOVED) and not is_privacy_officer(person):
+        raise Http404  # with the privacy officers: moderators don't see it
+    if is_moderator(person):
+        reached = flagged is not None or visibility == Visibility.HIDDEN
+        if not reached and not can_see_item(person, obj):
+            raise Http404
+        return
+    check_view_flagged_item(person, privacy_flags=flagged.privacy_flags if flagged else 0)
+
+
 def can_see_item(person: Any, obj: Any) -> bool:
     """Can `person` see `obj` where it is shown (and so flag it)?"""
     if not _active(person):
@@ -88,6 +118,7 @@ def can_flag(person: Any, obj: Any, *, author_id: int) -> bool:
         _active(person)
         and author_id != person.pk
         and getattr(obj, "visibility", Visibility.VISIBLE) == Visibility.VISIBLE
+        and is_published_item(obj)  # a draft is its editors' to fix, not the moderators'
         and can_see_item(person, obj)
     )
 

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
 from staffroom.core.items import ItemKind, kind_named
 from staffroom.core.models import Visibility
 from staffroom.core.pagination import keyset_page
 from staffroom.moderation.models import Flag, FlaggedItem, ModerationAction, Suspension
-from staffroom.moderation.permissions import is_moderator
+from staffroom.moderation.permissions import is_moderator, is_published_item
 
 QUEUE_PAGE = 20
 QUEUE_ORDER = ("opened_at", "id")
@@ -85,10 +86,19 @@ def excerpt_of(kind_key: str, obj: Any) -> str:
 
 
 def where_of(kind_key: str, obj: Any) -> str:
-    """Where it is shown, in words: the channel, or the post the comment is on."""
+    """Where it is shown, in words: the channel, or the post the comment is on.
+
+    A subject that isn't shown to readers (held, hidden, removed, or unpublished since) is
+    never named: its title may be the very patient information it was withheld for."""
     if kind_key == "post":
         return str(obj.channel.name)
     if kind_key == "comment":
+        subject = getattr(obj.thread, obj.thread.kind, None)
+        if subject is None:
+            return ""
+        shown = getattr(subject, "visibility", Visibility.VISIBLE) == Visibility.VISIBLE
+        if not shown or not is_published_item(subject):
+            return str(_("a post not shown to readers"))
         summary = _subject(obj)
         return summary[0] if summary is not None else ""
     return ""
@@ -156,6 +166,8 @@ def queue_page(*, viewer: Person, cursor: str | None = None, limit: int = QUEUE_
         obj = items.get((row.item_kind, row.item_id))
         if obj is None or obj.visibility in (Visibility.HELD, Visibility.REMOVED):
             continue
+        if not is_published_item(obj):
+            continue  # unpublished since it was flagged: its channel's editors' business now
         kind = kind_named(row.item_kind)
         entries.append(
             QueueEntry(

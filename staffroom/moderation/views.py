@@ -17,14 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from staffroom.accounts.models import Person
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.core.items import ItemKind, kind_named
-from staffroom.core.models import Visibility
 from staffroom.core.ratelimit import rate_limit
 from staffroom.moderation import links, queries, services
 from staffroom.moderation.forms import EditForm, FlagForm, ReasonForm, SuspendForm
 from staffroom.moderation.permissions import (
     check_flag,
     check_moderate,
-    check_view_flagged_item,
+    check_open_item,
     check_view_queue,
     is_moderator,
     is_privacy_officer,
@@ -83,11 +82,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _check_view_item(person: Person, kind: ItemKind, obj: Any) -> None:
-    flagged = queries.flagged_item_for(kind.key, obj.pk)
-    privacy_flags = flagged.privacy_flags if flagged is not None else 0
-    if obj.visibility in (Visibility.HELD, Visibility.REMOVED) and not is_privacy_officer(person):
-        raise Http404  # with the privacy officers: moderators don't see it
-    check_view_flagged_item(person, privacy_flags=privacy_flags)
+    check_open_item(person, obj, flagged=queries.flagged_item_for(kind.key, obj.pk))
 
 
 def _edit_initial(kind: ItemKind, obj: Any) -> dict[str, str]:
@@ -137,8 +132,8 @@ def item(request: AuthenticatedRequest, kind: str, item_id: int) -> HttpResponse
 @require_POST
 def act(request: AuthenticatedRequest, kind: str, item_id: int) -> HttpResponse:
     item_kind, obj = _item_or_404(kind, item_id)
+    _check_view_item(request.user, item_kind, obj)  # first: 404 for what isn't theirs to know
     check_moderate(request.user)
-    _check_view_item(request.user, item_kind, obj)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         raise Http404

@@ -108,26 +108,43 @@ def _item(notification: Notification, visible: set[int]) -> NotificationItem | N
 
 def _own_item(notification: Notification, visible: set[int]) -> NotificationItem:
     """A moderation or privacy notice: linked to the item where the reader may see it, else
-    to their own held items (privacy) or their notifications."""
+    to their own held items (privacy) or their notifications.
+
+    The subject is named only when the reader may see it now: a held or removed post's
+    title can be the patient information it was withheld for."""
     thread = notification.thread
     summary = subjects.subject_summary(thread) if thread is not None else None
+    subject_seen = summary is not None and thread is not None and thread.pk in visible
     item_visible = getattr(notification, "comment_visibility", None) in (None, Visibility.VISIBLE)
-    if summary is not None and thread is not None and thread.pk in visible and item_visible:
+    if summary is not None and subject_seen and item_visible:
         title, url = summary
         if notification.comment_id:
             url = f"{url}#comment-{notification.comment_id}"
         return NotificationItem(notification=notification, subject_title=title, url=url)
     if notification.kind == Notification.Kind.PRIVACY:
-        return NotificationItem(
-            notification=notification,
-            subject_title=summary[0] if summary else str(_("your held items")),
-            url=reverse("privacy:my_holds"),
-        )
-    return NotificationItem(
-        notification=notification,
-        subject_title=summary[0] if summary else str(_("your notifications")),
-        url=reverse("notifications:list"),
-    )
+        fallback, url = str(_("your held items")), reverse("privacy:my_holds")
+    else:
+        fallback, url = str(_("your notifications")), reverse("notifications:list")
+    if summary is None:
+        title = fallback
+    elif subject_seen:
+        title = summary[0]
+    else:
+        title = _unseen_subject(notification)
+    return NotificationItem(notification=notification, subject_title=title, url=url)
+
+
+def _unseen_subject(notification: Notification) -> str:
+    """Neutral words for a subject the reader can't see now, never its title."""
+    thread = notification.thread
+    subject = getattr(thread, thread.kind, None) if thread is not None else None
+    if subject is None or thread is None or thread.kind != Thread.Kind.POST:
+        return str(_("an item you can no longer see"))
+    if subject.author_id != notification.recipient_id:
+        return str(_("a post you can no longer see"))
+    if subject.visibility == Visibility.HELD:
+        return str(_("your post under privacy review"))
+    return str(_("your post, not shown to others"))
 
 
 def unread_count(person: Person) -> int:

@@ -23,9 +23,10 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from staffroom.accounts.models import Person
 from staffroom.audit.models import AuditAction
@@ -39,8 +40,11 @@ from staffroom.privacy.models import (
     PrivacyHold,
     Tombstone,
 )
+from staffroom.search.services import forget_removed_words
 
 AUDIENCE_BATCH = 1000
+# The decision a hold records when its item is marked as patient information instead.
+HOLD_CLOSED_NOTE = gettext_lazy("Marked as patient information by a privacy officer.")
 REASON_MAX_LENGTH = 2000
 # Staffroom sends no email or digest yet (notifications are stored and shown in the app
 # only). When email arrives (issue 6) its deliveries must become sightings, and this False.
@@ -53,34 +57,39 @@ def report_for(obj: Any) -> ExposureReport | None:
     return ExposureReport.objects.filter(item_kind=kind.key, item_id=obj.pk).first()
 
 
-def _was_shown(kind: ItemKind, obj: Any) -> bool:
-    """Did anyone but its author and reviewers ever see it with these words?
-
-    Held by the PHI guard: no. Removed from the privacy queue (held, then removed): no.
-    A draft or a post scheduled for later: no. Visible, or hidden by a moderator: yes.
-    """
-    if obj.visibility == Visibility.HELD:
-        return False
-    if hasattr(obj, "published_at") and (
-        obj.published_at is None or obj.published_at > timezone.now()
-    ):
-        return False  # a draft, or scheduled for later: only its editors have seen it
-    if obj.visibility == Visibility.REMOVED:
-        return not PrivacyHold.objects.filter(
-            item_kind=kind.key, item_id=obj.pk, status=PrivacyHold.Status.REMOVED
-        ).exists()
-    return True
+def _shown_since(obj: Any) -> datetime | None:
+    """When its audience could first see it, or None: never (held since it was written, a
+    draft, a post scheduled for later). Set when it first became visible to them and kept
+    when it is held, hidden or removed later: an item published and then edited into a
+    hold was shown, with the words it had then."""
+    first: datetime | None = obj.first_shown_at
+    if first is None or first > timezone.now():
+        return None
+    return first
 
 
-def _first_visible_at(kind: ItemKind, obj: Any) -> datetime | None:
-    if kind.key == "comment":
-        from staffroom.discussion.exposure import comment_shown_since
+def refuse_patient_information(text: str, *, field: str) -> None:
+    """An officer's own words (the reason for marking, a note) are read by the PHI guard
+    too, and refused if they look like patient information: the reason is kept with the
+    report and on the tombstone after a purge, when the item's own words are gone."""
+    from staffroom.privacy.guard import kind_label, scan_texts
 
-        return comment_shown_since(obj)
-    return getattr(obj, "published_at", None) or getattr(obj, "created_at", None)
+    findings = scan_texts({"Note": text}) if text else []
+    if findings:
+        what = ", ".join(sorted({kind_label(f.kind) for f in findings}))
+        raise ValidationError(
+            {
+                field: _(
+                    "This looks like it contains patient information (%(what)s). Describe "
+                    "the kind of information instead; the report already points at the item."
+                )
+                % {"what": what}
+            },
+            code="phi",
+        )
 
 
-def _clean_reason(reason: str) -> str:
+def clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -90,7 +99,33 @@ def _clean_reason(reason: str) -> str:
         raise ValidationError(
             {"reason": _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX_LENGTH}}
         )
+    refuse_patient_information(reason, field="reason")
     return reason
+
+
+def _close_open_hold(kind: ItemKind, obj: Any, *, officer: Person, now: datetime) -> None:
+    """A held item marked as patient information is decided: its open hold closes as
+    removed, so it leaves the review queue and nobody can release it afterwards. Locked
+    after the item (the caller holds the item's lock), the order every writer follows."""
+    hold = (
+        PrivacyHold.objects.select_for_update()
+        .filter(item_kind=kind.key, item_id=obj.pk, status__in=PrivacyHold.OPEN)
+        .first()
+    )
+    if hold is None:
+        return
+    hold.status = PrivacyHold.Status.REMOVED
+    hold.decided_by = officer
+    hold.decided_at = now
+    hold.decision_note = str(HOLD_CLOSED_NOTE)
+    hold.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    record_audit(  # ids only
+        actor=officer,
+        action=AuditAction.REMOVED,
+        target=hold,
+        summary=f"Hold {hold.pk} ({kind.label(obj)}): removed, marked as patient information",
+        data={"hold": hold.pk, "kind": kind.key, "item": obj.pk, "author": hold.author_id},
+    )
 
 
 def _distinct_sightings(sightings: Iterable[Sighting], *, before: datetime) -> list[Sighting]:
@@ -112,7 +147,7 @@ def mark_as_phi(*, obj: Any, officer: Person, reason: str) -> ExposureReport:
     Precondition: `officer` is a privacy officer (views check). Marking an item already
     marked returns its report unchanged (a second click, or two officers at once).
     """
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     kind = kind_of(obj)
     # Lock the item: two officers marking at once make one report.
     obj = kind.model._default_manager.select_for_update().get(pk=obj.pk)
@@ -121,25 +156,22 @@ def mark_as_phi(*, obj: Any, officer: Person, reason: str) -> ExposureReport:
         return existing
     now = timezone.now()
     author_id = kind.author_id(obj)
-    was_shown = _was_shown(kind, obj)
+    first_visible_at = _shown_since(obj)
+    was_shown = first_visible_at is not None
     was_public = bool(getattr(obj, "is_public", False)) and was_shown
-    first_visible_at = _first_visible_at(kind, obj) if was_shown else None
     # Snapshot before the visibility changes: taking it down may tidy notifications away.
-    if was_shown:
-        audience_ids = list(
-            kind.audience(obj)
-            .exclude(pk=author_id)
-            .order_by("sort_name", "pk")
-            .values_list("pk", flat=True)
-        )
-    else:
-        audience_ids = []
-    # Never shown: whatever views of its page exist, they didn't show it.
+    # The kind decides who could see it from when it was first shown (a draft: its
+    # channel's editors; held since written: nobody but its author).
+    audience_ids = list(
+        kind.audience(obj)
+        .exclude(pk=author_id)
+        .order_by("sort_name", "pk")
+        .values_list("pk", flat=True)
+    )
     sightings = [
-        s
-        for s in _distinct_sightings(kind.sightings(obj) if was_shown else [], before=now)
-        if s.person_id != author_id
+        s for s in _distinct_sightings(kind.sightings(obj), before=now) if s.person_id != author_id
     ]
+    _close_open_hold(kind, obj, officer=officer, now=now)
     if obj.visibility != Visibility.REMOVED:
         kind.set_visibility(obj, Visibility.REMOVED)
     report = ExposureReport.objects.create(
@@ -209,7 +241,7 @@ def purge_item(*, report: ExposureReport, officer: Person) -> Tombstone:
     digest = content_hash(kind.texts(obj))
     kind.purge(obj)
     _clear_notes_about(report.item_kind, report.item_id)
-    _compact_search_index()
+    forget_removed_words()
     now = timezone.now()
     tombstone = Tombstone.objects.create(
         item_kind=report.item_kind,
@@ -245,18 +277,6 @@ def _clear_notes_about(item_kind: str, item_id: int) -> None:
     )
 
 
-def _compact_search_index() -> None:
-    """SQLite's FTS5 keeps a deleted document's words in its index segments until they are
-    merged; "optimize" merges them now, so purged words leave the index file too. (On
-    PostgreSQL the words are a column of the deleted index row and go with it.)"""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
-        if cursor.fetchone() is not None:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
-
-
 def record_report_viewed(*, report: ExposureReport, officer: Person, request: Any = None) -> None:
     """Who opened an exposure report (it names people and what they saw): audited."""
     record_audit(
@@ -276,5 +296,33 @@ def record_report_exported(*, report: ExposureReport, officer: Person, request: 
         target=report,
         summary=f"Exposure report {report.pk} exported as CSV",
         data={"report": report.pk, "kind": report.item_kind, "item": report.item_id},
+        request=request,
+    )
+
+
+WITHHELD_FOR_PRIVACY = (Visibility.HELD, Visibility.REMOVED)
+
+
+def record_withheld_viewed(*, obj: Any, viewer: Person, request: Any = None) -> None:
+    """Someone other than its author was shown the words or files of an item withheld for
+    privacy (held, or removed): audited as held content viewed, with ids only. Through the
+    item's open hold when it has one, as the hold page records it."""
+    from staffroom.privacy.services import record_hold_viewed
+
+    kind = kind_of(obj)
+    if obj.visibility not in WITHHELD_FOR_PRIVACY or kind.author_id(obj) == viewer.pk:
+        return
+    hold = PrivacyHold.objects.filter(
+        item_kind=kind.key, item_id=obj.pk, status__in=PrivacyHold.OPEN
+    ).first()
+    if hold is not None:
+        record_hold_viewed(hold=hold, officer=viewer, request=request)
+        return
+    record_audit(
+        actor=viewer,
+        action=AuditAction.HELD_CONTENT_VIEWED,
+        target=obj,
+        summary=f"{kind.label(obj)}: withheld words viewed",
+        data={"kind": kind.key, "item": obj.pk, "visibility": obj.visibility},
         request=request,
     )

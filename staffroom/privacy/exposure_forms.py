@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from staffroom.privacy.exposure import REASON_MAX_LENGTH
+from staffroom.privacy.exposure import REASON_MAX_LENGTH, clean_reason
 
 
 class MarkAsPhiForm(forms.Form):
@@ -18,6 +19,13 @@ class MarkAsPhiForm(forms.Form):
             'kind of information ("a patient\'s name and MRN"), not the information itself.'
         ),
     )
+
+    def clean_reason(self) -> str:
+        # The service's own check, so a refusal shows on the field.
+        try:
+            return clean_reason(self.cleaned_data["reason"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["reason"]) from None
 
 
 class PurgeForm(forms.Form):

@@ -24,3 +24,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The author is told your decision with this note."),
     )
+    # The version of the words the officer read (privacy.services.texts_version): the page
+    # renders it as a hidden input; a decision about words changed since is refused.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -102,6 +102,9 @@ class PrivacyHold(BaseModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note to the author"), blank=True)
+    # What the item was before the guard held it: a release (or a clean edit) returns a
+    # hidden item to hidden, so a moderator's decision isn't undone by the guard.
+    previous_visibility = models.CharField(max_length=10, default="visible")
 
     class Meta:
         verbose_name = _("privacy hold")

@@ -30,3 +30,19 @@ def ensure_search_index(*, using: str = "default") -> None:
         backend = backend_for(connection)
         if backend.install(connection):
             backend.rebuild(connection)
+
+
+def forget_removed_words(*, using: str = "default") -> None:
+    """Make words removed from the index leave its storage too.
+
+    SQLite's FTS5 keeps a deleted or replaced document's words in its index segments until
+    they are merged; "optimize" merges them now (a purge of patient information, an
+    erasure). On PostgreSQL the words are a column of the index row and go with it.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
+        if cursor.fetchone() is not None:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")

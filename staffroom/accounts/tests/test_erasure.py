@@ -476,3 +476,102 @@ def test_the_profile_links_to_the_page_for_administrators_only(
     assert erase_url(leaver) in client.get(profile).content.decode()
     own = reverse("organisation:person", kwargs={"pk": administrator.pk})
     assert erase_url(administrator) not in client.get(own).content.decode()
+
+
+# --- Text others' records keep about them (review findings 11 and 17) -------------------------
+
+DIRECTORY_HEADER = "employee_id,first_name,last_name,email,job_title,manager_employee_id,username"
+
+
+def directory_file(*rows: str) -> bytes:
+    return ("\r\n".join([DIRECTORY_HEADER, *rows]) + "\r\n").encode()
+
+
+def test_stored_directory_imports_no_longer_name_them(
+    leaver: Person,
+    colleague: Person,
+    administrator: Person,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from staffroom.organisation.models import DirectoryImport
+    from staffroom.organisation.services.directory_import import create_directory_import
+
+    Person.objects.filter(pk=colleague.pk).update(employee_id="H05000")
+    listing_them = create_directory_import(
+        file_name="hr.csv",
+        data=directory_file(
+            "H04711,Meilin,Chenowethsky,mei.lin.chen@riverside.example,Ward manager,,mei.lin.chen",
+            "H05000,Sam,Okoro,sam@riverside.example,Nurse,H04711,sam.okoro",
+        ),
+        full_snapshot=False,
+        uploaded_by=administrator,
+    )
+    not_listing_them = create_directory_import(
+        file_name="new-starter.csv",
+        data=directory_file("H07777,Ada,Newman,ada@riverside.example,Porter,,ada.newman"),
+        full_snapshot=False,
+        uploaded_by=administrator,
+    )
+    rejected = create_directory_import(
+        file_name="clash.csv",
+        data=directory_file("H08888,Other,Person,other@riverside.example,Porter,,mei.lin.chen"),
+        full_snapshot=False,
+        uploaded_by=administrator,
+    )
+    assert listing_them.status == DirectoryImport.Status.PREVIEWED
+    assert not_listing_them.status == DirectoryImport.Status.PREVIEWED
+    assert rejected.status == DirectoryImport.Status.REJECTED
+    assert "mei.lin.chen" in str(rejected.errors)
+    assert "H04711" in str(listing_them.preview)
+    stored = listing_them.file.name
+    words = [word for word in old_words(leaver) if word]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(person=leaver, by=administrator, reason=ErasureReason.PERSON_ASKED)
+
+    for record in DirectoryImport.objects.all():
+        kept = f"{record.preview} {record.errors}".lower()
+        for word in words:
+            assert word.lower() not in kept, f"{word!r} is still in import {record.pk}"
+    listing_them.refresh_from_db()
+    # Their own entry is gone; a colleague's entry names them neutrally as their manager.
+    changes = listing_them.preview["changes"]
+    assert [c["employee_id"] for c in changes] == ["H05000"]
+    manager = [f for f in changes[0]["fields"] if f["column"] == "manager_employee_id"]
+    assert manager == [{"column": "manager_employee_id", "old": "", "new": "Former employee"}]
+    # The stored file that lists them is deleted and can no longer be applied; another stays.
+    assert not listing_them.file
+    assert listing_them.file_deleted_at is not None
+    assert listing_them.status == DirectoryImport.Status.EXPIRED
+    assert not default_storage.exists(stored)
+    not_listing_them.refresh_from_db()
+    assert not_listing_them.file
+    assert not_listing_them.status == DirectoryImport.Status.PREVIEWED
+    # A row error keeps its line, without their username.
+    rejected.refresh_from_db()
+    assert rejected.errors[0]["line"] == 2
+    assert "Former employee" in rejected.errors[0]["message"]
+
+
+def test_the_search_index_forgets_their_old_username(
+    leaver: Person, colleague: Person, administrator: Person, post: Post
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps the words in the index row, which the update replaces")
+
+    def index_bytes() -> bytes:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT block FROM search_fts_data")
+            return b"".join(bytes(row[0]) for row in cursor.fetchall() if row[0] is not None)
+
+    Person.objects.filter(pk=leaver.pk).update(username="qzxwmeilin")
+    leaver.refresh_from_db()
+    post_comment(thread=post.thread, author=colleague, body="Ask @qzxwmeilin about the beds.")
+    assert b"qzxwmeilin" in index_bytes()
+
+    erase_person(person=leaver, by=administrator, reason=ErasureReason.PERSON_ASKED)
+
+    # FTS5 keeps replaced words in its segments until they are merged: erasure merges them.
+    assert b"qzxwmeilin" not in index_bytes()

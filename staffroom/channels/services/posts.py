@@ -17,7 +17,15 @@ every editor of the channel, and the guard keeps patient information from everyo
 author and the privacy officers. A held post is not counted, records no mentions or
 backlinks and notifies nobody; it can still be published or scheduled, and goes live when
 it is released (`set_post_visibility` then does what publishing skipped). Edits of a held
-post keep no PostRevision: nobody else saw those words, and a revision would keep them.
+post keep no PostRevision: nobody else saw those words, and a revision would keep them. Any
+other edit (of a hidden post too, by a moderator or anyone) keeps one. A hidden or removed
+post about to be shown again is scanned first, and held instead if anything is found
+(privacy.services.guard_before_showing).
+
+`first_shown_at` is when others could first see the post (live and visible: its publication
+time, or the moment it became visible if later). A draft is not shown; a scheduled post gets
+its future time, taken back if it goes back to draft (or out of sight) before that time. It
+is kept once passed, whatever happens later: the exposure report reads it.
 
 Mentions and backlinks are recorded when a visible post becomes published or scheduled, on
 every edit of such a post, and when a published or scheduled post becomes visible; never
@@ -51,7 +59,16 @@ from django.utils.translation import ngettext
 from staffroom.accounts.models import Person
 from staffroom.audit.models import AuditAction  # audit trail (issue 4)
 from staffroom.audit.services import record_audit  # audit trail (issue 4)
-from staffroom.channels.items import BODY, FILE_NAME, IMAGE_DESCRIPTION, SUMMARY, TITLE, post_texts
+from staffroom.channels.items import (
+    BODY,
+    FILE_NAME,
+    IMAGE_DESCRIPTION,
+    SUMMARY,
+    TAGS,
+    TITLE,
+    post_texts,
+    tag_text,
+)
 from staffroom.channels.models import Channel, Post, PostAttachment, PostImage, PostRevision, Tag
 from staffroom.core.models import Visibility
 from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
@@ -262,6 +279,27 @@ def _save_status(post: Post, old_status: str, *fields: str) -> None:
     post.save(update_fields=["status", "published_at", "pinned_at", "version", *fields])
     post.refresh_from_db(fields=["version"])
     _move_count(post, old_status)
+    _sync_first_shown(post)
+
+
+def _sync_first_shown(post: Post, *, became_visible: bool = False) -> None:
+    """Keep `first_shown_at` true after a change of status or visibility (module doc).
+
+    A status change shows it from its publication time; a live post that only now became
+    visible (released, restored) is shown from now."""
+    now = timezone.now()
+    current = post.first_shown_at
+    if _is_counted(post.status, post.visibility) and post.published_at is not None:
+        if current is not None and current <= now:
+            return  # already shown: the first time stays
+        new: datetime | None = max(post.published_at, now) if became_visible else post.published_at
+    else:
+        if current is None or current <= now:
+            return
+        new = None  # it was due to go live and now won't: never shown
+    if new != current:
+        Post.objects.filter(pk=post.pk).update(first_shown_at=new)
+        post.first_shown_at = new
 
 
 # --- Posts ---------------------------------------------------------------------------------
@@ -332,7 +370,7 @@ def create_post(
         check_alt_text(alt_text, file_name=image.name or "")
     status, published_at = _initial_status(action, publish_at)
     rendered = render_body(words.body)
-    findings = scan_texts(_typed_texts(words, image, alt_text, attachment))
+    findings = scan_texts(_typed_texts(words, tags, image, alt_text, attachment))
     try:
         with transaction.atomic():
             post = Post.objects.create(
@@ -360,15 +398,15 @@ def create_post(
     if _set_audience(post, audience_sites, audience_departments, audience_job_families):
         post.audience_restricted = True
         post.save(update_fields=["audience_restricted"])
-    if image is not None or attachment is not None:
-        findings = _add_new_files(
-            post, author, image=image, alt_text=alt_text, attachment=attachment
-        )
+    # Stored tag names can differ from the typed ones (an existing tag keeps its spelling),
+    # and stored file names are made safe: the post as stored decides.
+    findings = _add_new_files(post, author, image=image, alt_text=alt_text, attachment=attachment)
     held = bool(findings)
     if not held:
         if status in _COUNTED:
             _count(channel.pk, 1)
         _record_links(post, rendered, author)
+    _sync_first_shown(post)
     post.refresh_from_db(fields=["version"])
     _audit(post, author, AuditAction.POST_CREATED)
     if held:
@@ -379,11 +417,16 @@ def create_post(
 
 
 def _typed_texts(
-    words: PostWords, image: UploadedFile | None, alt_text: str, attachment: UploadedFile | None
+    words: PostWords,
+    tags: Sequence[str],
+    image: UploadedFile | None,
+    alt_text: str,
+    attachment: UploadedFile | None,
 ) -> dict[str, str]:
     """A new post's texts as typed, labelled as channels.items.post_texts labels them, to
     scan before anything is written (file names as uploaded)."""
     typed = {TITLE: words.title, SUMMARY: words.summary, BODY: words.body}
+    typed[TAGS] = tag_text(name for _slug, name in normalise_tags(tags))
     if image is not None:
         typed[f"{IMAGE_DESCRIPTION} 1"] = alt_text
     if attachment is not None:
@@ -438,11 +481,12 @@ def edit_post(
     replace the old ones (an omitted audience list means "everyone").
 
     The previous words are kept as a PostRevision when title, summary or body change,
-    unless the post is held (nobody else saw them). An edit of a live, visible post is
-    marked (edited_at, last_edited_by). `expected_version` is the version the editor's form
-    showed: if someone changed the words since, the edit is refused rather than silently
-    overwriting theirs. Changed words are checked again by the PHI guard: a visible post
-    that now holds patient information is held; a held post edited clean is published.
+    unless the post is held (nobody else saw them; a hidden post's are kept: others did).
+    An edit of a live, visible post is marked (edited_at, last_edited_by).
+    `expected_version` is the version the editor's form showed: if someone changed the words
+    since, the edit is refused rather than silently overwriting theirs. Changed words are
+    checked again by the PHI guard: a visible or hidden post that now holds patient
+    information is held; a held post edited clean is published.
     """
     words = clean_words(title=title, summary=summary, body=body)
     normalise_tags(tags)
@@ -463,7 +507,7 @@ def edit_post(
     fields = ["initiative", "audience_restricted", "version"]
     was_visible = post.visibility == Visibility.VISIBLE
     if words_changed:
-        if was_visible:
+        if post.visibility != Visibility.HELD:
             number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
             PostRevision.objects.create(
                 post=post,
@@ -494,12 +538,15 @@ def edit_post(
         # make it public again.
         post.is_public = False
         fields.append("is_public")
+    old_tags = tag_text(post.tags.values_list("name", flat=True))
     _set_tags(post, tags)
+    tags_changed = tag_text(post.tags.values_list("name", flat=True)) != old_tags
     post.version = F("version") + 1
     post.save(update_fields=fields)
     post.refresh_from_db(fields=["version"])
+    if words_changed or tags_changed:
+        _recheck(post, editor)  # tags are written words too (channels.items.post_texts)
     if words_changed:
-        _recheck(post, editor)
         _record_links(post, rendered, editor)
     after = _audited_fields(post)
     changed = [name for name in after if after[name] != audit_before[name]]
@@ -652,6 +699,14 @@ def set_post_visibility(*, post: Post, visibility: str) -> Post:
         raise ValueError(f"Unknown visibility {visibility!r}")
     current = _locked(post)
     old = current.visibility
+    findings: list[FieldFinding] = []
+    if visibility == Visibility.VISIBLE and old in (Visibility.HIDDEN, Visibility.REMOVED):
+        from staffroom.privacy.services import guard_before_showing
+
+        # Its words may have changed while nobody could see them: held instead if need be.
+        findings = guard_before_showing(current)
+        if findings:
+            visibility = Visibility.HELD
     if old != visibility:
         current.visibility = visibility
         fields = ["visibility", "version", "updated_at"]
@@ -666,8 +721,14 @@ def set_post_visibility(*, post: Post, visibility: str) -> Post:
             _count(current.channel_id, 1 if now else -1)
         if visibility == Visibility.VISIBLE:
             _record_links(current, render_body(current.body), current.author)
+        _sync_first_shown(current, became_visible=True)
+    if findings:
+        from staffroom.privacy.services import hold_item
+
+        hold_item(obj=current, findings=findings)
     post.visibility, post.version = current.visibility, current.version
     post.is_public, post.updated_at = current.is_public, current.updated_at
+    post.first_shown_at = current.first_shown_at
     return post
 
 

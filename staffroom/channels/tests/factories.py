@@ -69,6 +69,16 @@ class PostFactory(factory.django.DjangoModelFactory):
     body_html = factory.LazyAttribute(lambda p: render_markdown(p.body).html)
     status = Post.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+    # Shown to its readers from its publication, as the services record it (a draft, or a
+    # post made held or removed, never was).
+    first_shown_at = factory.LazyAttribute(
+        lambda p: (
+            p.published_at
+            if p.status != Post.Status.DRAFT
+            and getattr(p, "visibility", "visible") in ("visible", "hidden")
+            else None
+        )
+    )
     thread = factory.LazyFunction(_new_post_thread)
 
     @factory.post_generation

@@ -114,7 +114,7 @@ def test_posts_are_registered_as_items_with_every_text_labelled(
     )
     assert kind_of(post) is kind_named(POST_KIND)
     texts = post_texts(post)
-    assert list(texts) == ["Title", "Summary", "Body", "Image description 1", "File name 1"]
+    assert list(texts) == ["Title", "Summary", "Body", "Tags", "Image description 1", "File name 1"]
     assert texts["File name 1"] == "rota.pdf"
     assert field_label("Image description 1") == "Image description 1"
     # The label never carries the title: titles can hold what the guard stopped.

@@ -467,11 +467,20 @@ def _serve(name: str, content_type: str, disposition: str) -> FileResponse:
     return response
 
 
+def _record_withheld_file_viewed(request: AuthenticatedRequest, post: Post) -> None:
+    """A held or removed post's files are its words too: a reviewer opening one is audited
+    (privacy.exposure.record_withheld_viewed; nothing for its author or a visible post)."""
+    from staffroom.privacy.exposure import record_withheld_viewed
+
+    record_withheld_viewed(obj=post, viewer=request.user, request=request)
+
+
 @login_required
 def post_image(request: AuthenticatedRequest, pk: int, image_id: int) -> FileResponse:
     """An image of a post, to people who may see the post (404 for everyone else)."""
     post = get_visible_post_or_404(request.user, pk)
     image = get_object_or_404(PostImage, pk=image_id, post=post)
+    _record_withheld_file_viewed(request, post)
     content_type = _image_type(image.image.name)
     return _serve(image.image.name, content_type, "inline")
 
@@ -487,6 +496,7 @@ def post_attachment(request: AuthenticatedRequest, pk: int, attachment_id: int) 
     """An attached file, to people who may see the post, always as a download."""
     post = get_visible_post_or_404(request.user, pk)
     attachment = get_object_or_404(PostAttachment, pk=attachment_id, post=post)
+    _record_withheld_file_viewed(request, post)
     response = _serve(attachment.file.name, attachment.content_type, "attachment")
     response["Content-Disposition"] = _attachment_disposition(attachment.original_name)
     return response

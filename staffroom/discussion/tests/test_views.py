@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from staffroom.accounts.models import Person
-from staffroom.accounts.tests.factories import PersonFactory
-from staffroom.channels.tests.factories import ChannelEditorFactory, PostFactory
+from staffroom.accounts.models import Person, Role
+from staffroom.accounts.tests.factories import PersonFactory, RoleGrantFactory
+from staffroom.channels.models import Channel
+from staffroom.channels.tests.factories import ChannelEditorFactory, ChannelFactory, PostFactory
+from staffroom.core.items import kind_of
 from staffroom.discussion.models import Comment, Reaction, Thread
 from staffroom.discussion.services import edit_comment, post_comment
 from staffroom.organisation.tests.factories import DepartmentFactory
@@ -215,6 +217,42 @@ def test_editing_a_comment_keeps_history_that_others_can_read(
     history = client.get(reverse("discussion:comment_history", kwargs={"comment_id": comment.pk}))
     assert "Frist" in history.content.decode()
     assert "First" in history.content.decode()
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "removed", "held"])
+def test_the_history_of_a_withheld_comment_is_withheld_with_it(
+    client: Client, nurse: Person, visibility: str
+) -> None:
+    # Review finding 3: a channel editor or department moderator may remove comments, but
+    # not read what a hidden, removed or held comment said before its last edit.
+    department = DepartmentFactory()
+    post = PostFactory(channel=ChannelFactory(kind=Channel.Kind.DEPARTMENT, department=department))
+    comment = post_comment(thread=post.thread, author=nurse, body="The red umbrella again")
+    edit_comment(comment=comment, editor=nurse, body="ok edited")
+    comment = Comment.objects.get(pk=comment.pk)
+    kind_of(comment).set_visibility(comment, visibility)
+    url = reverse("discussion:comment_history", kwargs={"comment_id": comment.pk})
+    editor = ChannelEditorFactory(channel=post.channel).person
+    department_moderator = PersonFactory()
+    RoleGrantFactory(person=department_moderator, role=Role.MODERATOR, department=department)
+    for person in (editor, department_moderator, PersonFactory()):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "red umbrella" not in response.content.decode()
+    officer: Person = PersonFactory()
+    RoleGrantFactory(person=officer, role=Role.PRIVACY_OFFICER)
+    moderator: Person = PersonFactory()
+    RoleGrantFactory(person=moderator, role=Role.MODERATOR)
+    allowed = [nurse, officer] + ([moderator] if visibility == "hidden" else [])
+    for person in allowed:
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "red umbrella" in response.content.decode()
+    if visibility != "hidden":
+        client.force_login(moderator)
+        assert client.get(url).status_code == 404
 
 
 def test_an_empty_edit_is_refused_and_the_words_stay(client: Client, nurse: Person, post) -> None:

@@ -10,7 +10,7 @@ from django import template
 from staffroom.core.items import kind_of
 from staffroom.core.models import Visibility
 from staffroom.moderation import links
-from staffroom.moderation.permissions import is_moderator, is_privacy_officer
+from staffroom.moderation.permissions import is_moderator, is_privacy_officer, is_published_item
 
 register = template.Library()
 
@@ -25,10 +25,13 @@ def safety_links(context: template.Context, obj: Any) -> dict[str, Any]:
     own = kind.author_id(obj) == viewer.pk
     visible = getattr(obj, "visibility", Visibility.VISIBLE) == Visibility.VISIBLE
     privacy = is_privacy_officer(viewer) and visible
+    # Drafts and scheduled posts (shown to their channel's editors) are not moderated.
+    published = is_published_item(obj)
+    moderate = is_moderator(viewer) and published
     return {
         "verbose_name": kind.verbose_name,
-        "flag_url": links.flag_url(kind.key, obj.pk) if visible and not own else None,
-        "moderate_url": links.moderate_url(kind.key, obj.pk) if is_moderator(viewer) else None,
+        "flag_url": links.flag_url(kind.key, obj.pk) if visible and published and not own else None,
+        "moderate_url": links.moderate_url(kind.key, obj.pk) if moderate else None,
         "mark_phi_url": links.mark_phi_url(kind.key, obj.pk) if privacy else None,
     }
 

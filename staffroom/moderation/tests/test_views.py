@@ -259,3 +259,102 @@ def test_flagging_is_rate_limited(ward: Ward, settings: Any) -> None:
     response = client.post(flag_url("post", ward.post.pk), {"reason": "other"})
     assert response.status_code == 429
     assert Flag.objects.count() == 1
+
+
+# --- What a moderator may open (review findings 2b and 8) ---------------------------------------
+
+PHI_TITLE = "Mr John Carter MRN 4481923 fall on ward 5"
+
+
+@pytest.mark.parametrize("how", ["held", "removed"])
+def test_a_comment_on_a_withheld_post_never_names_the_post(ward: Ward, how: str) -> None:
+    from staffroom.channels.models import Post
+    from staffroom.privacy.exposure import mark_as_phi
+
+    Post.objects.filter(pk=ward.post.pk).update(title=PHI_TITLE)
+    post = Post.objects.get(pk=ward.post.pk)
+    services.flag_item(obj=ward.comment, by=ward.colleagues[0], reason="privacy")
+    if how == "held":
+        kind_of(post).set_visibility(post, Visibility.HELD)
+    else:
+        mark_as_phi(obj=post, officer=ward.privacy_officer, reason="Names a patient")
+    for person in (ward.moderator, ward.privacy_officer):
+        client = signed_in(person)
+        queue = client.get(reverse("moderation:queue")).content.decode()
+        assert "The new rota is a mess." in queue  # the flagged comment is still there
+        assert "4481923" not in queue
+        assert "a post not shown to readers" in queue
+        item = client.get(item_url("comment", ward.comment.pk))
+        assert item.status_code == 200
+        assert "4481923" not in item.content.decode()
+        assert "a post not shown to readers" in item.content.decode()
+
+
+def test_a_moderator_cannot_open_or_act_on_a_draft_by_its_id(ward: Ward) -> None:
+    from staffroom.channels.models import Post
+
+    draft = PostFactory(
+        status=Post.Status.DRAFT, published_at=None, title="Restructuring", body="Ward 7 closes"
+    )
+    client = signed_in(ward.moderator)
+    response = client.get(item_url("post", draft.pk))
+    assert response.status_code == 404
+    assert "Ward 7 closes" not in response.content.decode()
+    response = client.post(act_url("post", draft.pk), {"action": "hide", "hide-reason": "No"})
+    assert response.status_code == 404
+    assert Post.objects.get(pk=draft.pk).visibility == Visibility.VISIBLE
+    assert not ModerationAction.objects.exists()
+    # Not even once it has been flagged (by an editor of its channel, who sees drafts).
+    Flag.objects.all().delete()
+    from staffroom.moderation.models import FlaggedItem
+
+    FlaggedItem.objects.create(
+        item_kind="post",
+        item_id=draft.pk,
+        author=draft.author,
+        open_flags=1,
+        opened_at=timezone.now(),
+        last_flagged_at=timezone.now(),
+    )
+    assert client.get(item_url("post", draft.pk)).status_code == 404
+    assert "Ward 7 closes" not in client.get(reverse("moderation:queue")).content.decode()
+
+
+def test_a_moderator_opens_a_post_meant_for_others_only_once_flagged_or_hidden(
+    ward: Ward,
+) -> None:
+    restricted = PostFactory(audience_departments=[DepartmentFactory()], body="For them only")
+    client = signed_in(ward.moderator)
+    assert client.get(item_url("post", restricted.pk)).status_code == 404
+    response = client.post(act_url("post", restricted.pk), {"action": "warn", "warn-reason": "x"})
+    assert response.status_code == 404
+    assert not ModerationAction.objects.exists()
+    # Someone in its audience flags it: now it is the moderators' to read and decide.
+    reader = PersonFactory(department=restricted.audience_departments.get())
+    services.flag_item(obj=restricted, by=reader, reason="misinformation")
+    response = client.get(item_url("post", restricted.pk))
+    assert response.status_code == 200
+    assert "For them only" in response.content.decode()
+
+
+def test_a_moderator_opens_what_they_can_see_where_it_is(ward: Ward) -> None:
+    # The "Moderate" link next to each post and comment they read works without a flag.
+    client = signed_in(ward.moderator)
+    assert client.get(item_url("post", ward.post.pk)).status_code == 200
+    assert client.get(item_url("comment", ward.comment.pk)).status_code == 200
+
+
+def test_drafts_offer_no_flag_or_moderate_link_and_cannot_be_flagged(ward: Ward) -> None:
+    from staffroom.channels.models import Post
+    from staffroom.channels.tests.factories import ChannelEditorFactory
+
+    draft = PostFactory(status=Post.Status.DRAFT, published_at=None)
+    ChannelEditorFactory(channel=draft.channel, person=ward.moderator)
+    other_editor = ChannelEditorFactory(channel=draft.channel).person
+    page = signed_in(ward.moderator).get(draft.get_absolute_url())
+    assert page.status_code == 200
+    assert item_url("post", draft.pk) not in page.content.decode()
+    client = signed_in(other_editor)
+    assert flag_url("post", draft.pk) not in client.get(draft.get_absolute_url()).content.decode()
+    assert client.post(flag_url("post", draft.pk), {"reason": "other"}).status_code == 403
+    assert not Flag.objects.exists()

@@ -15,7 +15,7 @@ from staffroom.core.models import Visibility
 from staffroom.discussion.models import Comment, Thread
 from staffroom.discussion.services import post_comment
 from staffroom.privacy.models import PrivacyHold
-from staffroom.privacy.services import send_for_review
+from staffroom.privacy.services import send_for_review, texts_version
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,8 @@ def test_an_officer_releases_and_the_author_is_told(post, officer) -> None:
     comment = post_comment(thread=post.thread, author=nurse, body=PHI)
     hold = PrivacyHold.objects.get()
     response = signed_in(officer).post(
-        reverse("privacy:release", kwargs={"hold_id": hold.pk}), {"note": "Fine"}
+        reverse("privacy:release", kwargs={"hold_id": hold.pk}),
+        {"note": "Fine", "seen": texts_version(comment)},
     )
     assert response.status_code == 302
     assert Comment.objects.get(pk=comment.pk).visibility == Visibility.VISIBLE
@@ -191,6 +192,50 @@ def test_an_officer_releases_and_the_author_is_told(post, officer) -> None:
     inbox = signed_in(nurse).get(reverse("notifications:list")).content.decode()
     assert "A privacy officer reviewed what you wrote" in inbox
     assert "Fine" in inbox
+
+
+def test_the_decision_form_carries_the_version_read(post, officer) -> None:
+    comment = post_comment(thread=post.thread, author=PersonFactory(), body=PHI)
+    hold = PrivacyHold.objects.get()
+    page = signed_in(officer).get(reverse("privacy:hold", kwargs={"hold_id": hold.pk}))
+    assert f'name="seen" value="{texts_version(comment)}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["privacy:release", "privacy:remove"])
+def test_a_decision_about_words_changed_since_is_refused(post, officer, url_name) -> None:
+    """Review finding 7: the officer opened version A, the author then edited it (B);
+    releasing or removing "it" would decide about words the officer never read."""
+    nurse = PersonFactory()
+    comment = post_comment(thread=post.thread, author=nurse, body="Mr Carter MRN 1234567 ok")
+    hold = PrivacyHold.objects.get()
+    client = signed_in(officer)
+    seen = texts_version(comment)
+    from staffroom.discussion.services import edit_comment
+
+    edit_comment(comment=Comment.objects.get(pk=comment.pk), editor=nurse, body=PHI)
+    response = client.post(
+        reverse(url_name, kwargs={"hold_id": hold.pk}), {"note": "Fine", "seen": seen}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "It was changed since you opened it: review the latest version." in page
+    # The page shows the latest words, and the form now carries their version.
+    assert "4481923" in page
+    latest = Comment.objects.get(pk=comment.pk)
+    assert f'name="seen" value="{texts_version(latest)}"' in page
+    assert latest.visibility == Visibility.HELD
+    hold.refresh_from_db()
+    assert hold.is_open
+    assert hold.decided_by is None
+    # Without any version (a form from elsewhere), refused as well.
+    missing = client.post(reverse(url_name, kwargs={"hold_id": hold.pk}), {"note": ""})
+    assert missing.status_code == 409
+    # With the latest version, the decision goes through.
+    done = client.post(
+        reverse(url_name, kwargs={"hold_id": hold.pk}),
+        {"note": "", "seen": texts_version(latest)},
+    )
+    assert done.status_code == 302
 
 
 def test_privacy_officers_get_a_navigation_link(officer) -> None:

@@ -31,6 +31,7 @@ from staffroom.privacy.exposure import (
     purge_item,
     record_report_exported,
     record_report_viewed,
+    record_withheld_viewed,
     report_for,
 )
 from staffroom.privacy.exposure_forms import MarkAsPhiForm, PurgeForm
@@ -72,6 +73,8 @@ def mark_phi(request: AuthenticatedRequest, kind: str, item_id: int) -> HttpResp
             )
             return redirect(report)
     author = Person.objects.filter(pk=item_kind.author_id(obj)).first()
+    # The page shows the item's words: reading withheld ones is audited.
+    record_withheld_viewed(obj=obj, viewer=request.user, request=request)
     return render(
         request,
         "privacy/exposure_mark.html",

@@ -25,6 +25,7 @@ from staffroom.privacy.services import (
     release_hold,
     remove_held_item,
     send_for_review,
+    texts_version,
 )
 
 
@@ -66,6 +67,9 @@ def _hold_page(
             "held": held,
             "context_url": held.kind.url(held.obj) if held else None,
             "form": form or DecisionForm(),
+            # The version shown now, always (also after a refused decision): the decision
+            # form sends it back, and a decision about other words is refused.
+            "seen": texts_version(held.obj) if held else "",
         },
         status=status,
     )
@@ -82,12 +86,21 @@ def _decide(request: AuthenticatedRequest, hold_id: int, *, release: bool) -> Ht
     check_review_holds(request.user)
     hold_ = queries.get_hold_or_404(hold_id)
     form = DecisionForm(request.POST)
+    status = 400
     if form.is_valid():
         service = release_hold if release else remove_held_item
         try:
-            service(hold=hold_, officer=request.user, note=form.cleaned_data["note"])
+            service(
+                hold=hold_,
+                officer=request.user,
+                note=form.cleaned_data["note"],
+                # Always checked from the page: a form without it was not about these words.
+                seen=form.cleaned_data["seen"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            if getattr(error, "code", None) == "stale":
+                status = 409
         else:
             if release:
                 messages.success(request, _("Released: it is published and its author is told."))
@@ -97,7 +110,7 @@ def _decide(request: AuthenticatedRequest, hold_id: int, *, release: bool) -> Ht
                 )
             return redirect(reverse("privacy:queue"))
     hold_.refresh_from_db()
-    return _hold_page(request, hold_, form=form, status=400)
+    return _hold_page(request, hold_, form=form, status=status)
 
 
 @login_required
