@@ -388,6 +388,12 @@ def comment_link(request: AuthenticatedRequest, comment_id: int) -> HttpResponse
     """A comment's permanent address: its subject's page, at the comment."""
     comment_ = queries.get_comment_or_404(comment_id)
     subject = get_visible_subject_or_404(request.user, comment_.thread)
+    if (
+        comment_.visibility == Visibility.HELD
+        and comment_.author_id != request.user.pk
+        and not may_see_withheld(request.user, comment_.visibility)
+    ):
+        raise Http404  # a held comment leaves no trace, not even that it exists
     return redirect(_comment_url(subject, comment_))
 
 
