@@ -68,12 +68,16 @@ REVIEW_NOTE = (
     "the communications team on Monday."
 )
 RELEASED = (
-    "Could someone from pharmacy call Maria Gonzalez's daughter back on 555-201-4478 about "
-    "the warfarin leaflet? Bed 12 went home yesterday."
+    "Shared with his permission (consent form is with Communications): Mr Ken Adeyemi "
+    "walked the length of 7 West today, six weeks after his stroke. The physio team are "
+    "over the moon."
+)
+RELEASED_NOTE = (
+    "He signed the patient story consent form with Communications on Monday, reference PS-2026-118."
 )
 REMOVED = (
-    "Patient in room 14, DOB 03/11/1938, keeps asking for the chaplain - could the "
-    "spiritual care team pop up this afternoon?"
+    "Could someone from pharmacy call Maria Gonzalez's daughter back on 555-201-4478 about "
+    "the warfarin leaflet? Bed 12 went home yesterday."
 )
 # Written as people write when a moderator is needed: rude, wrong, a bit of both.
 RUDE = "Honestly the night team on 5 West couldn't organise a tea break. Typical."
@@ -173,10 +177,11 @@ def _build_story(build: DemoBuild) -> None:
     released = _comment(posts[2], people[1], RELEASED, "held-released", seed)
     hold = _hold_of(released)
     if hold is not None and hold.is_open:
+        send_for_review(hold=hold, author=people[1], note=RELEASED_NOTE)
         release_hold(
             hold=hold,
             officer=officer,
-            note="The number is the pharmacy helpline's callback slot, not the family's: fine.",
+            note="Consent is on file with Communications, so this can be shared. Lovely news.",
         )
     removed = _comment(posts[3], people[2], REMOVED, "held-removed", seed)
     hold = _hold_of(removed)
@@ -184,8 +189,8 @@ def _build_story(build: DemoBuild) -> None:
         remove_held_item(
             hold=hold,
             officer=officer,
-            note="A date of birth and a room identify the patient. Ask the chaplaincy "
-            "directly on ext. 4410 instead.",
+            note="Please have pharmacy call the family directly instead: a name and a phone "
+            "number can't be shared here.",
         )
 
     # Moderation: flagged, auto-hidden, edited with a note; a warning and a suspension.
