@@ -108,6 +108,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "privacy.ExposureAudience.person": (KEEP, "breach evidence: who could have seen it"),
     "privacy.ExposureSighting.person": (KEEP, "breach evidence: who did see it"),
     "privacy.Tombstone.purged_by": (KEEP, "breach evidence"),
+    "privacy.AuthorReveal.revealed_by": (KEEP, "a privacy officer's audited reveal"),
     "moderation.FlaggedItem.author": (KEEP, "the author of a kept item"),
     "moderation.Flag.flagged_by": (KEEP, "distinct-flagger counts stay true"),
     "moderation.ModerationAction.subject": (KEEP, "a moderator's decision on kept items"),

@@ -9,6 +9,11 @@ Every item model has a `visibility` field (core.models.Visibility). Changing it 
 `ItemKind.set_visibility`, which keeps everything that depends on it true at once: stored
 counts, cached fragments, the search index and the notifications that wait for an item to be
 seen. Nothing else writes `visibility`.
+
+A kind whose items may be posted anonymously (ideas, issue 5) says so with `is_anonymous(obj)`:
+the author's name is then hidden from everyone, and only a privacy officer can learn it,
+through the audited reveal (privacy/reveal.py; decision 18). It defaults to "never", so kinds
+that are never anonymous leave it out.
 """
 
 from __future__ import annotations
@@ -57,6 +62,10 @@ class ItemKind:
     sightings: Callable[[Any], list[Sighting]]
     # Remove its words and files from everywhere they are stored (see privacy purge).
     purge: Callable[[Any], None]
+    # True when this item was posted anonymously: its author is hidden from everyone, and
+    # privacy.reveal.reveal_author is the one way to learn who wrote it. Last, with a default,
+    # so kinds that are never anonymous don't mention it.
+    is_anonymous: Callable[[Any], bool] = lambda obj: False
 
 
 _kinds: dict[str, ItemKind] = {}

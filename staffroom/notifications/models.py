@@ -19,6 +19,8 @@ class Notification(BaseModel):
         MODERATION = "moderation", _("Moderation")
         # Told to an author: their held item was released or removed by a privacy officer.
         PRIVACY = "privacy", _("Privacy review")
+        # Told to the other privacy officers: one of them revealed an anonymous author.
+        REVEAL = "reveal", _("Author revealed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

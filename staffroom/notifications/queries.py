@@ -93,6 +93,13 @@ def _shown_condition() -> Q:
 
 def _item(notification: Notification, visible: set[int]) -> NotificationItem | None:
     thread = notification.thread
+    if notification.kind == Notification.Kind.REVEAL:
+        # For the other privacy officers: the list of reveals, never the item or its author.
+        return NotificationItem(
+            notification=notification,
+            subject_title=str(_("the list of revealed authors")),
+            url=reverse("privacy:reveals"),
+        )
     if notification.kind in ABOUT_OWN_ITEM:
         return _own_item(notification, visible)
     if thread is None or thread.pk not in visible:

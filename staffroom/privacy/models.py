@@ -252,3 +252,32 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"tombstone of {self.item_kind} {self.item_id}"
+
+
+class AuthorReveal(BaseModel):
+    """A privacy officer learned who wrote an anonymous item (privacy.reveal; decision 18).
+
+    Names the item by kind and id, with its word-free label, and keeps the officer's reason
+    (read by the PHI guard first). It does not name the author: every officer who wants to
+    know must reveal it themselves, with a reason of their own, so each person who learns
+    an anonymous author's name is on this list and in the audit trail.
+    """
+
+    item_kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    item_label = models.CharField(max_length=200)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("author reveal")
+        verbose_name_plural = _("author reveals")
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="authorreveal_order"),
+            models.Index(fields=["item_kind", "item_id"], name="authorreveal_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"author reveal {self.pk}: {self.item_kind} {self.item_id}"

@@ -710,6 +710,22 @@ CHECKS: list[Check] = [
     ),
     Check("privacy:exposure_csv", _report, obj="exposure_report", allowed=REVIEWERS),
     Check("privacy:purge", _report, obj="exposure_report", allowed=REVIEWERS, method=POST, ok=FORM),
+    # Revealing an anonymous item's author (decision 18): privacy officers only. An item that
+    # isn't anonymous has no author to reveal: a 404 for everyone, officers included. (The
+    # world has no anonymous item yet; privacy/tests/test_reveal.py checks every role on one.)
+    Check("privacy:reveals", allowed=REVIEWERS),
+    *(
+        Check("privacy:reveal", _item, obj=key, allowed=NOBODY)
+        for key in ("visible_comment", "held_post")
+    ),
+    Check(
+        "privacy:reveal",
+        _item,
+        obj="visible_comment",
+        allowed=NOBODY,
+        method=POST,
+        data={"reason": "To check a pattern of unkind anonymous ideas"},
+    ),
     # --- Moderation ------------------------------------------------------------------------------
     # The queue: moderators, and privacy officers (for items flagged as a privacy risk).
     Check("moderation:queue", allowed=MODERATORS | REVIEWERS),

@@ -288,6 +288,10 @@ URLS: dict[str, Rule] = {
         why="Downloading an exposure report is recorded in the audit trail: an access log.",
     ),
     "privacy:purge": Rule(kwargs=lambda w: {"pk": an_exposure_report(w)}),
+    # Revealing the author of an anonymous item (decision 18). The world has no anonymous
+    # item (ideas bring them): the reveal page answers 404 here; test_reveal covers the rest.
+    "privacy:reveal": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
+    "privacy:reveals": Rule(),
     # Organisation
     "organisation:directory": Rule(),
     "organisation:person": Rule(kwargs=lambda w: {"pk": w.staff.pk}),
