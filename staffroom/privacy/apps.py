@@ -10,7 +10,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        # Refuse to start with a broken organisation pattern rather than fail on first scan.
-        from staffroom.privacy.detector import configured_patterns
+        # Refuse to start with a broken PHI_EXTRA_PATTERNS rather than fail on first scan.
+        # Only the environment's patterns: the database may not exist yet (migrations).
+        from staffroom.privacy.detector import env_patterns
+        from staffroom.privacy.detector.org import connect_signals
 
-        configured_patterns()
+        env_patterns()
+        connect_signals()

@@ -12,14 +12,18 @@ one patient. See docs/decisions/0011-phi-detector.md.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 
 from staffroom.privacy.detector.context import Context
 from staffroom.privacy.detector.names import find_patient_names, name_lists
+from staffroom.privacy.detector.org import (
+    OrgPattern,
+    configured_patterns,
+    env_patterns,
+    reset_pattern_cache,
+    unsafe_reason,
+)
 from staffroom.privacy.detector.patterns import (
     find_ages,
     find_contacts,
@@ -28,7 +32,18 @@ from staffroom.privacy.detector.patterns import (
     find_rooms,
 )
 
-__all__ = ["KINDS", "Finding", "OrgPattern", "Scan", "configured_patterns", "scan_text", "warm_up"]
+__all__ = [
+    "KINDS",
+    "Finding",
+    "OrgPattern",
+    "Scan",
+    "configured_patterns",
+    "env_patterns",
+    "reset_pattern_cache",
+    "scan_text",
+    "unsafe_reason",
+    "warm_up",
+]
 
 KINDS = (
     "patient_name",
@@ -86,36 +101,42 @@ class Scan:
         return bool(self.findings)
 
 
-@dataclass(frozen=True)
-class OrgPattern:
-    """An organisation's own identifier format, e.g. ``OrgPattern("local_mrn", r"RH\\d{7}",
-    "Riverside MRN")``. Invalid regexes are refused when the pattern is made."""
-
-    kind: str
-    regex: str
-    label: str
-    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", self.kind):
-            raise ValueError(f"PHI pattern kind {self.kind!r} must be lower_snake_case.")
-        try:
-            compiled = re.compile(self.regex)
-        except re.error as error:
-            raise ValueError(f"PHI pattern {self.label!r} is not a valid regex: {error}") from None
-        object.__setattr__(self, "compiled", compiled)
+# Long text is scanned in overlapping windows, so the work per character is bounded by the
+# window whatever a text looks like (no sentence ends, one huge "word", a regex's worst case):
+# a 1 MB paste costs about what a thousand ordinary posts do. The overlap is longer than any
+# finding plus the context a rule reads around it (context.SENTENCE_REACH), so nothing is lost
+# at a seam; duplicate findings from two windows are merged.
+WINDOW = 20_000
+OVERLAP = 1_000
 
 
 def scan_text(text: str, *, extra_patterns: Sequence[OrgPattern] = ()) -> Scan:
-    """Find PHI in `text`. Patterns from the PHI_EXTRA_PATTERNS setting always apply;
+    """Find PHI in `text`. Organisation patterns (configured_patterns()) always apply;
     `extra_patterns` adds more. Never raises on odd input (any str is fine)."""
     if not isinstance(text, str):
         raise TypeError("scan_text expects a str")
     if not text or text.isspace():
         return Scan(findings=())
+    patterns = (*configured_patterns(), *extra_patterns)
+    hits: list[tuple[int, str, int, int]] = []
+    for offset in _window_starts(len(text)):
+        hits.extend(
+            (rank, kind, offset + start, offset + end)
+            for rank, kind, start, end in _scan_window(text[offset : offset + WINDOW], patterns)
+        )
+    return Scan(findings=tuple(_resolve(hits, text)))
+
+
+def _window_starts(length: int) -> range:
+    if length <= WINDOW:
+        return range(1)
+    return range(0, length - OVERLAP, WINDOW - OVERLAP)
+
+
+def _scan_window(text: str, patterns: Sequence[OrgPattern]) -> list[tuple[int, str, int, int]]:
     ctx = Context(text)
     hits: list[tuple[int, str, int, int]] = []
-    for pattern in (*configured_patterns(), *extra_patterns):
+    for pattern in patterns:
         hits.extend(
             (_ORG_RANK, pattern.kind, m.start(), m.end())
             for m in pattern.compiled.finditer(ctx.text)
@@ -130,7 +151,7 @@ def scan_text(text: str, *, extra_patterns: Sequence[OrgPattern] = ()) -> Scan:
         find_ages,
     ):
         hits.extend((_PRIORITY[kind], kind, start, end) for kind, start, end in finder(ctx))
-    return Scan(findings=tuple(_resolve(hits, text)))
+    return [(rank, kind, *ctx.original_span(start, end)) for rank, kind, start, end in hits]
 
 
 def _resolve(hits: Iterable[tuple[int, str, int, int]], text: str) -> list[Finding]:
@@ -158,30 +179,6 @@ def _pick(cluster: list[tuple[int, str, int, int]]) -> list[tuple[int, int, str]
         if not any(start < k_end and k_start < end for k_start, k_end, _ in kept):
             kept.append((start, end, kind))
     return kept
-
-
-@cache
-def configured_patterns() -> tuple[OrgPattern, ...]:
-    """Organisation patterns from settings.PHI_EXTRA_PATTERNS (a list of {kind, regex,
-    label}); empty when Django isn't configured. Read once per process."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        raw = getattr(settings, "PHI_EXTRA_PATTERNS", ())
-    except ImproperlyConfigured:  # settings not configured: a plain library call
-        return ()
-    try:
-        if isinstance(raw, str):
-            raw = json.loads(raw) if raw.strip() else []
-        return tuple(
-            OrgPattern(kind=p["kind"], regex=p["regex"], label=p.get("label", p["kind"]))
-            for p in raw
-        )
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ImproperlyConfigured(
-            f"PHI_EXTRA_PATTERNS must be a JSON list of {{kind, regex, label}}: {error}"
-        ) from None
 
 
 def warm_up() -> None:

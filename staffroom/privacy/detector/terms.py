@@ -43,7 +43,8 @@ CLINICAL_WORDS = frozenset(
         colostomy urinary incontinence diarrhea dehydration dehydrated hypotension tachycardia
         bradycardia hyperkalemia hypokalemia hyponatremia confused confusion agitated restraints
         sitter fell med potassium sodium hemoglobin creatinine troponin inr lactate wbc a1c
-        vitals bp hr
+        dnacpr dnar polst molst vitals bp hr ckd aki esrd ards cad pvd gerd ibs ibd crohn's
+        crohns als parkinson's parkinsons mnd tia sah sdh osa t2dm t1dm htn hep
         glucose sugar transfusion blood platelets tpn npo paciente ingresado ingresada ingreso
         alta diagnóstico diagnosticado diagnosticada cirugía operado operada quimioterapia
         diálisis insulina neumonía ictus infarto fractura cáncer demencia caída herida úlcera
@@ -52,6 +53,34 @@ CLINICAL_WORDS = frozenset(
         hospitalizado hospitalizada ingresó
         ambulance stretcher gurney wheelchair walker commode bedpan bedside bedbound bedridden
         camilla ambulancia silla-de-ruedas
+        inhaler inhalers nebuliser nebulizer nebs neb cannula cannulas iv-line obs sats bloods
+        temp temps spiked febrile afebrile physio mobilise mobilize mobilising mobilizing
+        theatre theatres scope endoscope drain drains dressing dressings stoma pca epidural
+        collar gcs unresponsive unconscious collapsed choking aspirated aspiration distressed
+        wandering absconded ama af nstemi stemi acs angina palpitations syncope fainted dizzy
+        vertigo migraine headache meningitis contractions ectopic postpartum postnatal
+        antenatal neonatal preterm premature jaundice jaundiced norovirus noro barrier
+        fluids thickened swallow swallowing dysphagia ng-tube peg-tube feed feeds tube-feed
+        bp's hypoxic hypoxia desat desats desatted desatting desaturated desaturating
+        breathless sob wheezy wheezing cough coughing sputum oedema edema swollen swelling
+        bruising bruised blister pressure-sore bedsore bedsores sore sores vomited vomit
+        nauseous constipated constipation incontinent catheterised catheterized bleeding
+        bled haemorrhage seizing seized fitting fitted rigors shivering shaking tremor
+        peds paeds pediatric paediatric pediatrics paediatrics cardiology neurology nephrology
+        urology gastro respiratory obstetric obstetrics
+        analgesia painkillers paracetamol ibuprofen tramadol codeine oxycodone fentanyl
+        ketamine naloxone steroids steroid prednisolone prednisone antibiotics amoxicillin
+        vancomycin gentamicin metformin apixaban enoxaparin clexane lasix furosemide
+        digoxin salbutamol albuterol haloperidol lorazepam diazepam midazolam benzo benzos
+        nil-by-mouth nbm crash crashed deteriorating deteriorated deterioration unwell
+        operación intervención quirófano anestesia oxígeno sonda suero analítica analgesia
+        curas tos vómitos mareo caído caída caídas tensión glucemia saturación desaturó
+        hemorragia sangrado paliativos sedación sedado sedada respirador transfusión
+        convulsión convulsiones delirio ingresar sondaje vía-central
+        fasting fasted ayuno ayunas sacral pyelo hypo hypos hyper hypers
+        dentures denture zimmer pyjamas slippers nightie dentadura audífono audífonos
+        tto ttos safeguarding medicare medicaid funeral interpreter consent epoc ingresa
+        reagudizado reagudización
         """
     )
 )
@@ -79,6 +108,78 @@ CLINICAL_PHRASES = (
     "call light",
     "bed alarm",
     "sala de partos",
+    "nil by mouth",
+    "rapid af",
+    "chest infection",
+    "barrier nursed",
+    "pulled out",
+    "went into",
+    "last days",
+    "final days",
+    "últimos días",
+    "se ha caído",
+    "se cayó",
+    "low sats",
+    "high temp",
+    "fluid restriction",
+    "went home",
+    "sent home",
+    "call bell",
+    "care home",
+    "nursing home",
+    "do not resuscitate",
+    "last rites",
+    "asking for the chaplain",
+    "asked for the chaplain",
+    "see the chaplain",
+    "for a priest",
+    "hearing aid",
+    "hearing aids",
+    "walking stick",
+    "walking frame",
+    "not eating",
+    "off her food",
+    "off his food",
+    "sin comer",
+    "no come",
+)
+
+# Word shapes of clinical vocabulary the lists above can't enumerate: drug name endings
+# (-mycin, -cillin, -pril, -olol, -statin, -parin...), procedure and diagnosis endings
+# (-ectomy, -itis, -emia...) and common clinical stems (desat-, nebuli-, cannul-...).
+CLINICAL_SHAPES = (
+    r"\b(?:desat|nebuli[sz]|nebuliz|cannul|catheter|intubat|extubat|transfus|infus|sedat|"
+    r"seiz|vomit|ha?emorrh|diabet|hypo(?:gly|ten|x|therm|natr|kal)|hyper(?:gly|ten|kal|natr)|"
+    r"tachy|brady|arrhythm|fibrillat|pneumon|septic|sepsi|infect|fractur|dement|delir|"
+    r"dialys|oxygen|saturat|antibio|analges|oncolog|chemo|radiother|palliat|hospice|thromb|"
+    r"embol|dysphag|aphas|incontin|diarrh|nause|dyspn|apno?e|jaundic|ulcerat|gangren|"
+    r"amputat|biops|resuscitat|defibrillat|ventilat|anaesth|anesth|postop|post-op|preop|"
+    r"pre-op|haemat|hemat|metasta|tumou?r|lesion|neutropen|immunosupp)[a-z]*"
+    r"|\b[a-záéíóú]{3,}(?:ectom[ií]a|otom[ií]a|ostom[ií]a|oscop[ií]a|plastia)\b"
+    r"|\b[a-z]{3,}(?:ectomy|otomy|ostomy|oscopy|plasty|itis|algia|(?<!acad)a?emia|osis|"
+    r"mycin|cillin|floxacin|azole|prazole|statin|sartan|(?<!c)olol|pril|parin|xaban|"
+    r"dronate|triptan|tidine|zepam|azepam|barbital|profen|codone|morphone)\b"
+)
+
+# What a patient is to the ward: "our longest stay, Mrs. X", "our regular, Mr. Y".
+PATIENT_DESCRIPTORS = frozenset(
+    _words(
+        """
+        stay stayer long-stayer resident admission regular regulars frequent flyer
+        centenarian nonagenarian survivor
+        """
+    )
+)
+
+# What a patient has with them on the ward: "Mr X's glasses", "Mrs Y's wedding ring".
+BELONGINGS = frozenset(
+    _words(
+        """
+        glasses spectacles clothes belongings property wallet purse handbag ring rings
+        charger phone watch pyjamas slippers dentures hearing walking gafas ropa pertenencias
+        flowers notes
+        """
+    )
 )
 
 # Words that point at one person who is (or is related to) a patient.
@@ -87,7 +188,18 @@ PATIENT_NOUNS = frozenset(
         """
         patient pt pt. patient's pt's patients' gentleman lady man woman boy girl child kid baby
         infant newborn toddler teen teenager resident's paciente señor señora niño niña bebé
-        hombre mujer anciano anciana
+        hombre mujer anciano anciana gent chap fella bloke prisoner couple
+        """
+    )
+)
+
+# Nouns after "patient" that make it describe a service: "patient flow", "patient safety".
+PATIENT_ATTRIBUTE_USES = frozenset(
+    _words(
+        """
+        flow experience safety leaflet leaflets survey surveys satisfaction portal transport
+        information education advice forum panel partners partnership liaison services
+        feedback engagement voice council champions champion stories story pathway pathways
         """
     )
 )
@@ -104,13 +216,26 @@ FAMILY_WORDS = frozenset(
 )
 
 # Pronouns that, together with clinical words, make a sentence about one person's care.
-PERSON_PRONOUNS = frozenset(_words("he she his her him hers él ella su"))
+PERSON_PRONOUNS = frozenset(_words("he she his her him hers himself herself él ella su"))
 
 # Courtesy titles used for patients as much as for staff. "Dr." is not here: see STAFF_TITLES.
 HONORIFICS = frozenset(
     _words(
         """
         mr mrs ms miss mx sr sra srta señor señora don doña sir madam mister
+        sgt capt cpl col rev revd dame
+        """
+    )
+)
+
+# Verbs whose object is a person being cared for: "caring for Mr. X", "cuidar a doña X".
+CARE_OBJECT_VERBS = frozenset(
+    _words(
+        """
+        caring cared nursing nursed looking looked sitting comforting comforted calming calmed
+        settling settled feeding fed washing washed bathing bathed turning turned
+        resuscitating treating treated cuidar cuidando cuidasteis cuidaron acompañar
+        acompañando acompañasteis atender atendiendo atendisteis
         """
     )
 )
@@ -127,6 +252,12 @@ STAFF_TITLES = frozenset(
         porter housekeeper engineer analyst lead charge preceptor mentor professor instructor
         enfermera enfermero médico médica supervisora compañera compañero jefa jefe auxiliar
         celador celadora técnico técnica residente
+        liaison rep representative champion ambassador steward governor trustee host
+        matron sister leader practitioner chair chairman chairwoman chairperson fisioterapeuta
+        trabajadora trabajador physiotherapist barber hairdresser capellán capellana limpiadora
+        limpiador cocinera cocinero administrativa administrativo secretaria secretario matrona
+        terapeuta psicóloga psicólogo farmacéutica farmacéutico physio hca consultant
+        registrar sho
         """
     )
 )
@@ -156,6 +287,12 @@ STAFF_ACTIVITY = frozenset(
         organised organizing handled handling caught catching coordinated scheduling badge
         payroll pension retires crew turno turnos aniversario jubilación jubilada jubilado
         formación reunión equipo compañeros
+        audit audits lead rota roster rostered recertification revalidation appraisal
+        course courses e-learning competency competencies induction interview interviews
+        estates canteen maternity paternity vacancy vacancies recruitment apprenticeship
+        jubila jubilación cocina
+        rollout roll-out implementation charge
+        coordina coordinará organiza organizó vacaciones cuadrante libranzas
         """
     )
 )
@@ -171,6 +308,9 @@ DEPARTMENTS = frozenset(
         services unit station line hotline operator front-desk scheduling supply purchasing
         compliance privacy legal volunteers chaplaincy foundation parking farmacia admisión
         mantenimiento limpieza cocina informática
+        turno turnos enfermería guardia guardias plantilla supervisión recepción equipo
+        reception catering estates porters portering procurement governance league servicio
+        recursos
         """
     )
 )
@@ -185,6 +325,20 @@ NON_PATIENT_ROOMS = frozenset(
         workshop presentation event interview office copy utility mechanical linen clean dirty
         nourishment family-room in-service inservice join rsvp
         reunión reuniones formación sala aula descanso
+        skills cpr bls acls pals computer wellbeing well-being prayer multi-faith chapel gym
+        library handover
+        """
+    )
+)
+
+# A bed or room that is broken or being fixed is furniture, not a patient's place.
+ROOM_FAULT_WORDS = frozenset(
+    _words(
+        """
+        broken faulty averiada averiado estropeada estropeado repair repaired repairs
+        maintenance mantenimiento estates refurbishment refurbished replaced replacing
+        ticket mattress ready cleaned empty vacant available blocked made-up
+        painting painted decorating pintando pintada pintado obras
         """
     )
 )
@@ -198,6 +352,8 @@ EVENT_WORDS = frozenset(
         go-live golive celebration party picnic potluck drive clinic orientation enrollment
         enrolment election vote survey scheduled downtime upgrade review forum fair festival
         poster abstract congress symposium summit
+        mondays tuesdays wednesdays thursdays fridays saturdays sundays weekly fortnightly
+        monthly booked jab jabs vaccination vaccinations vaccinator vaccinators teaching
         reunión formación sesión taller jornada charla celebración fiesta
         """
     )
@@ -241,6 +397,19 @@ RESIDENCE_WORDS = frozenset(
         """
         lives living live home house apartment apt address resides residence moved discharged
         vive casa domicilio piso dirección
+        """
+    )
+)
+
+# Errands of a patient's care that go to their address: "transport booked to ...".
+ADDRESS_CARE_WORDS = frozenset(
+    _words(
+        """
+        transport ambulance taxi pick picking pickup collect collecting collection district
+        dressings meds medication medications equipment commode delivered delivery visit visiting
+        referral gp carers package hospital-at-home appointment return returning key
+        letter letters outpatient registered
+        traslado recoger domicilio visita
         """
     )
 )
@@ -294,6 +463,7 @@ NOT_NAME_WORDS_TITLE = frozenset(w.capitalize() for w in NOT_NAME_WORDS) | froze
         Christian Rich Young King White Black Brown Green Long Little Hall Field Park Lane Price
         Story Love Rest Cash Gay Bell Hill Wood Stone Ward Nurse Doctor Page Guy Sunny Patience
         Charity Honor Justice Destiny Unity Trinity Harmony Liberty Precious Blessing
+        Let Lets Said Sure Nice Fine Stay Keep Call Ring Check Read Pat Bob Sue
         """
     )
 )
@@ -309,6 +479,8 @@ ORGANISATION_WORDS = frozenset(
         foundation center centre institute clinic hospital university college fund society
         association pavilion wing building hall award scholarship lecture program programme
         school church library park street avenue road company inc llc group
+        royal trust nhs infirmary memorial county regional league friends charity council
+        university health healthcare ltd plc
         """
     )
 )
