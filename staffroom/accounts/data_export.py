@@ -28,10 +28,12 @@ from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person, RoleGrant
 from staffroom.audit.models import AuditEntry
-from staffroom.channels.models import ChannelFollow, Post, PostRevision, PostView
+from staffroom.channels.models import ChannelFollow, FeedDelivery, Post, PostRevision, PostView
 from staffroom.discussion.models import Comment, CommentRevision, Reaction, Thread
 from staffroom.discussion.subjects import subject_relations, subject_summary, visible_thread_ids
+from staffroom.moderation.models import Flag, ModerationAction, Suspension
 from staffroom.notifications.models import Notification
+from staffroom.privacy.models import PrivacyHold
 from staffroom.strategy.models import InitiativeResponse
 
 CHUNK_SIZE = 500
@@ -287,6 +289,7 @@ def _notification_rows(person: Person) -> Iterator[Record]:
             "kind": notification.kind,
             "thread_id": notification.thread_id,
             "comment_id": notification.comment_id,
+            "message": notification.message or None,
             "created_at": notification.created_at,
             "read_at": notification.read_at,
         }
@@ -296,6 +299,62 @@ def _read_rows(person: Person) -> Iterator[Record]:
     views = PostView.objects.filter(person=person).order_by("viewed_at", "id")
     for view in views.iterator(chunk_size=CHUNK_SIZE):
         yield {"post_id": view.post_id, "opened_at": view.viewed_at}
+
+
+def _delivery_rows(person: Person) -> Iterator[Record]:
+    deliveries = FeedDelivery.objects.filter(person=person).order_by("delivered_at", "id")
+    for delivery in deliveries.iterator(chunk_size=CHUNK_SIZE):
+        yield {"post_id": delivery.post_id, "sent_at": delivery.delivered_at}
+
+
+def _flag_rows(person: Person) -> Iterator[Record]:
+    flags = Flag.objects.filter(flagged_by=person).order_by("created_at", "id")
+    for flag in flags.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            "item": f"{flag.item_kind}:{flag.item_id}",
+            "reason": flag.get_reason_display(),
+            "note": flag.note or None,
+            "status": flag.status,
+            "flagged_at": flag.created_at,
+        }
+
+
+def _moderation_rows(person: Person) -> Iterator[Record]:
+    """What moderators did about this person or what they wrote, and why (as they were told).
+    Which moderator acted is left out: that is the moderator's own data."""
+    actions = ModerationAction.objects.filter(subject=person).order_by("created_at", "id")
+    for action in actions.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            "action": action.get_action_display(),
+            "item": f"{action.item_kind}:{action.item_id}" if action.item_kind else None,
+            "reason": action.note or None,
+            "at": action.created_at,
+        }
+    for suspension in Suspension.objects.filter(person=person).order_by("starts", "id"):
+        yield {
+            "action": _("Suspension"),
+            "item": None,
+            "reason": suspension.reason,
+            "at": suspension.starts,
+            "ends": suspension.ends,
+            "lifted_at": suspension.lifted_at,
+        }
+
+
+def _privacy_hold_rows(person: Person) -> Iterator[Record]:
+    """Items of theirs the PHI guard held: what was found (kinds), the notes, the decision.
+    The words themselves are in their posts and comments (unless purged)."""
+    holds = PrivacyHold.objects.filter(author=person).order_by("created_at", "id")
+    for hold in holds.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            "item": f"{hold.item_kind}:{hold.item_id}",
+            "status": hold.get_status_display(),
+            "found": sorted({finding.get("kind", "") for finding in hold.findings}),
+            "your_note": hold.author_note or None,
+            "decision_note": hold.decision_note or None,
+            "held_at": hold.created_at,
+            "decided_at": hold.decided_at,
+        }
 
 
 def _sign_in_history_rows(person: Person) -> Iterator[Record]:
@@ -321,6 +380,10 @@ def sections() -> list[Section]:
         Section("follows", _("Channels you chose to follow or not"), _follow_rows),
         Section("notifications", _("Your notifications"), _notification_rows),
         Section("reads", _("Posts you opened"), _read_rows),
+        Section("posts_sent_to_you", _("Posts sent to your private feed"), _delivery_rows),
+        Section("flags", _("Things you flagged"), _flag_rows),
+        Section("moderation", _("Moderation decisions about you"), _moderation_rows),
+        Section("privacy_holds", _("Your items held for privacy review"), _privacy_hold_rows),
         Section("sign_in_history", _("Your sign-ins and actions"), _sign_in_history_rows),
     ]
 

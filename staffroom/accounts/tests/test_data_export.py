@@ -115,6 +115,43 @@ def test_the_export_holds_everything_the_person_wrote_and_everything_about_them(
     assert "feed token" in readme
 
 
+def test_the_export_holds_the_safety_records_about_the_person(nurse: Person) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from staffroom.channels.models import FeedDelivery
+    from staffroom.moderation.services import flag_item, hide_item, suspend_person
+
+    moderator = PersonFactory()
+    RoleGrantFactory(person=moderator, role=Role.MODERATOR)
+    post = PostFactory(title="Rota swaps")
+    theirs = post_comment(thread=post.thread, author=PersonFactory(), body="Swap my Friday?")
+    flag_item(obj=theirs, by=nurse, reason="other", note="Wrong thread")
+    mine = post_comment(thread=post.thread, author=nurse, body="Nights are a shambles")
+    hide_item(obj=mine, moderator=moderator, reason="Please keep it constructive.")
+    suspend_person(
+        person=nurse,
+        moderator=moderator,
+        until=timezone.now() + timedelta(days=1),
+        reason="A day to cool off.",
+    )
+    post_comment(thread=post.thread, author=nurse, body="Mr John Carter, MRN 4481923, bed 4")
+    FeedDelivery.objects.create(person=nurse, post=post)
+
+    archive = _open(nurse)
+
+    [flag] = _json(archive, "flags.json")
+    assert (flag["item"], flag["note"]) == (f"comment:{theirs.pk}", "Wrong thread")
+    reasons = [row["reason"] for row in _json(archive, "moderation.json")]
+    assert "Please keep it constructive." in reasons
+    assert "A day to cool off." in reasons
+    assert moderator.username not in archive.read("moderation.json").decode()
+    [hold] = _json(archive, "privacy_holds.json")
+    assert "mrn" in hold["found"]
+    assert _json(archive, "posts_sent_to_you.json")[0]["post_id"] == post.pk
+
+
 def test_another_persons_words_and_posts_the_person_cannot_see_are_left_out(
     nurse: Person,
 ) -> None:
