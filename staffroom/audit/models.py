@@ -65,6 +65,11 @@ class AuditAction(models.TextChoices):
     ERASED = "erased", _("Erased")
     REVEALED_AUTHOR = "revealed_author", _("Author revealed")
     AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
+    IDEA_RESPONDED = "idea_responded", _("Idea answered")
+    IDEA_STATUS_CHANGED = "idea_status_changed", _("Idea status changed")
+    IDEA_MERGED = "idea_merged", _("Ideas merged")
+    IDEA_IMPACT_RECORDED = "idea_impact_recorded", _("Idea impact recorded")
+    CAMPAIGN_SAVED = "campaign_saved", _("Campaign saved")
 
 
 class AuditEntry(models.Model):

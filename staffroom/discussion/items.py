@@ -54,6 +54,8 @@ COMMENT_KIND = ItemKind(
     audience=comment_audience,
     sightings=comment_sightings,
     purge=purge_comment,
+    # Written by the anonymous author of the idea under discussion (discussion.services).
+    is_anonymous=lambda comment: bool(comment.is_anonymous),
 )
 
 

@@ -20,6 +20,7 @@ class Thread(BaseModel):
     class Kind(models.TextChoices):
         POST = "post", _("Post")
         INITIATIVE = "initiative", _("Initiative")
+        IDEA = "idea", _("Idea")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Stored counters, updated by the services with F() expressions.
@@ -97,6 +98,9 @@ class Comment(BaseModel):
     # When others could first see it, kept when it is later held, hidden or removed: the
     # exposure report reads it. Null: never shown to anyone but its author and reviewers.
     first_shown_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Written by the anonymous author of the idea under discussion: shown as "the idea's
+    # author", never by name, so commenting on their own idea doesn't unmask them.
+    is_anonymous = models.BooleanField(default=False, editable=False)
     reaction_counts = models.JSONField(default=dict, editable=False)
     reaction_total = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)

@@ -18,6 +18,7 @@ one pass over it for each viewer.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -148,20 +149,82 @@ def reply_submission_key(key: uuid.UUID, parent_id: int) -> uuid.UUID:
     return uuid.uuid5(key, f"reply-{parent_id}")
 
 
+class SubjectAuthor(enum.Enum):
+    """Not given: read from the thread's subject when an anonymous comment needs it."""
+
+    FROM_THREAD = 0
+
+
+FROM_THREAD = SubjectAuthor.FROM_THREAD
+
+
+def anonymous_author_id(subject_obj: Any) -> int | None:
+    """The author of a subject posted anonymously (an idea), or None: anyone else's subject,
+    or one signed by its author.
+
+    An anonymous comment is its subject's author commenting under their own anonymous idea;
+    but a merged duplicate's comments move to the surviving idea's thread still anonymous,
+    and they are by the duplicate's author. Only comments by this person are "the idea's
+    author" (a signed idea has none: an anonymous comment on it came from a merged idea, and
+    calling it the author's would name whoever wrote that duplicate)."""
+    if subject_obj is None or not getattr(subject_obj, "is_anonymous", False):
+        return None
+    author_id = getattr(subject_obj, "author_id", None)
+    return None if author_id is None else int(author_id)
+
+
+def thread_anonymous_author_id(thread: Thread) -> int | None:
+    """anonymous_author_id() of the thread's subject. Subject models point at their thread
+    with a OneToOneField named after the subject kind (subjects.subject_relations): no query
+    when the subject was loaded with its thread, one otherwise."""
+    return anonymous_author_id(getattr(thread, str(thread.kind), None))
+
+
+def label_anonymous_authors(
+    comment: Comment, *, thread: Thread, author_id: int | SubjectAuthor | None = FROM_THREAD
+) -> int | SubjectAuthor | None:
+    """Set `by_subject_author` on the comment (and the one it replies to) if anonymous: is it
+    by the author of the idea whose thread it is in ("The idea's author"), or by the author of
+    a merged idea ("The author of a merged idea")? Compared here, on the server: the page
+    says which, never who. `author_id`: anonymous_author_id() of the subject, read from the
+    thread only when an anonymous comment needs it; returns it for the next comment."""
+    anonymous = [comment] if comment.is_anonymous else []
+    replied = comment.reply_to if comment.reply_to_id is not None else None
+    if replied is not None and replied.is_anonymous:
+        anonymous.append(replied)
+    if isinstance(author_id, SubjectAuthor):
+        # Labelled already (queries.get_comment_or_404): no need to read the subject again.
+        anonymous = [one for one in anonymous if not hasattr(one, "by_subject_author")]
+        if not anonymous:
+            return author_id
+        author_id = thread_anonymous_author_id(thread)
+    for one in anonymous:
+        one.by_subject_author = author_id is not None and one.author_id == author_id  # type: ignore[attr-defined]  # template data
+    return author_id
+
+
 def decorate_comment(
-    comment: Comment, *, thread: Thread, commenting: bool, reactions_enabled: bool
+    comment: Comment,
+    *,
+    thread: Thread,
+    commenting: bool,
+    reactions_enabled: bool,
+    subject_author_id: int | SubjectAuthor | None = FROM_THREAD,
 ) -> Comment:
-    """Attach what comment.html shows to one comment: the same for every viewer (no queries).
+    """Attach what comment.html shows to one comment: the same for every viewer (no queries,
+    given `subject_author_id`, the subject's anonymous_author_id(); without it, one for an
+    anonymous comment when the subject wasn't loaded with its thread).
 
     Per-viewer parts (own reaction, edit and remove buttons) are markers filled in by
     rendering.personalise().
     """
+    label_anonymous_authors(comment, thread=thread, author_id=subject_author_id)
     comment.can_reply = commenting and not comment.is_deleted  # type: ignore[attr-defined]  # template data
     comment.reaction_bar = reaction_bar(  # type: ignore[attr-defined]
         counts=comment.reaction_counts,
         mine=None,
         action=reverse("discussion:comment_react", kwargs={"comment_id": comment.pk}),
-        label=str(_comment_reactions_label(comment)),
+        label=str(comment_reactions_label(comment)),
         enabled=reactions_enabled and not comment.is_deleted,
         dom_id=f"reactions-comment-{comment.pk}",
         marker_target=str(comment.pk),
@@ -175,9 +238,15 @@ def decorate_comment(
     return comment
 
 
-def _comment_reactions_label(comment: Comment) -> str:
+def comment_reactions_label(comment: Comment) -> str:
     from django.utils.translation import gettext as _
 
+    if comment.is_anonymous:
+        if not hasattr(comment, "by_subject_author"):
+            label_anonymous_authors(comment, thread=comment.thread)
+        if comment.by_subject_author:  # type: ignore[attr-defined]  # set just above
+            return _("Reactions to the comment by the idea's author")
+        return _("Reactions to the comment by the author of a merged idea")
     return _("Reactions to %(name)s's comment") % {"name": comment.author.display_name}
 
 
@@ -206,8 +275,10 @@ def comment_page(
     limit: int = COMMENTS_PER_PAGE,
     commenting: bool = True,
     reactions_enabled: bool = True,
+    subject_author_id: int | SubjectAuthor | None = FROM_THREAD,
 ) -> CommentPage:
-    """A page of top-level comments (oldest first) with all their replies: two queries.
+    """A page of top-level comments (oldest first) with all their replies: two queries (and,
+    without `subject_author_id`, at most one more for its first anonymous comment).
 
     Each comment gets `children` (its shown replies) and the attributes comment.html shows.
     """
@@ -237,8 +308,16 @@ def comment_page(
         if parent is not None:
             parent.children.append(reply)  # type: ignore[attr-defined]
     for comment in by_id.values():
+        # Read from the thread once, for the first anonymous comment, if not given.
+        subject_author_id = label_anonymous_authors(
+            comment, thread=thread, author_id=subject_author_id
+        )
         decorate_comment(
-            comment, thread=thread, commenting=commenting, reactions_enabled=reactions_enabled
+            comment,
+            thread=thread,
+            commenting=commenting,
+            reactions_enabled=reactions_enabled,
+            subject_author_id=subject_author_id,
         )
     # Leaves first: a removed reply disappears unless something under it is shown.
     for reply in reversed(replies):
@@ -283,12 +362,14 @@ def thread_context(
     subject = as_subject(thread, subject)
     commenting = can_comment(viewer, subject)
     reactions_enabled = can_react(viewer, subject)
+    subject_author_id = anonymous_author_id(subject.obj)
     rendered = rendering.comment_list(
         thread=thread,
         cursor=cursor,
         limit=limit,
         commenting=commenting,
         reactions_enabled=reactions_enabled,
+        subject_author_id=subject_author_id,
     )
     mine = viewer_reactions(viewer=viewer, thread=thread)
     moderator = can_moderate(viewer, subject)
@@ -305,6 +386,8 @@ def thread_context(
         "can_comment": commenting,
         "can_moderate": moderator,
         "mention_url": reverse("discussion:mention_suggestions"),
+        # Who "the idea's author" is, compared on the server (label_anonymous_authors).
+        "anonymous_author_id": subject_author_id,
         "form": comment_form_state(thread=thread),
         "subject_reactions": reaction_bar(
             counts=thread.reaction_counts,
@@ -345,6 +428,7 @@ def get_comment_or_404(comment_id: int) -> Comment:
     )
     if comment is None:
         raise Http404
+    label_anonymous_authors(comment, thread=comment.thread)
     return comment
 
 

@@ -39,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from staffroom.discussion.models import Comment, Thread
+from staffroom.discussion.queries import FROM_THREAD, SubjectAuthor
 from staffroom.moderation import links
 from staffroom.moderation.links import SafetyRoles, safety_roles
 
@@ -54,13 +55,23 @@ class RenderedList:
 
 
 def _cache_key(
-    thread: Thread, cursor: str | None, limit: int, commenting: bool, reactions: bool
+    thread: Thread,
+    *,
+    cursor: str | None,
+    limit: int,
+    commenting: bool,
+    reactions: bool,
+    subject_author_id: int | None,
 ) -> str:
     return ":".join(
         [
             "discussion:list",
             str(thread.pk),
             str(thread.version),
+            # Whose anonymous comments are "the idea's author" (queries.anonymous_author_id):
+            # fixed for a thread, but a list labelled for one author is never served for
+            # another. The key stays on the server; the page names nobody.
+            "-" if subject_author_id is None else str(subject_author_id),
             cursor or "-",
             str(limit),
             "c" if commenting else "-",
@@ -82,11 +93,28 @@ def comment_list(
     limit: int,
     commenting: bool,
     reactions_enabled: bool,
+    subject_author_id: int | SubjectAuthor | None = FROM_THREAD,
 ) -> RenderedList:
-    """The page of comments as HTML with markers: from the cache, or read and rendered."""
-    from staffroom.discussion.queries import comment_page, more_comments_url
+    """The page of comments as HTML with markers: from the cache, or read and rendered.
 
-    key = _cache_key(thread, cursor, limit, commenting, reactions_enabled)
+    `subject_author_id`: queries.anonymous_author_id() of the thread's subject, which the
+    subject's page knows (read from the thread, one query at most, when not given)."""
+    from staffroom.discussion.queries import (
+        comment_page,
+        more_comments_url,
+        thread_anonymous_author_id,
+    )
+
+    if isinstance(subject_author_id, SubjectAuthor):
+        subject_author_id = thread_anonymous_author_id(thread)
+    key = _cache_key(
+        thread,
+        cursor=cursor,
+        limit=limit,
+        commenting=commenting,
+        reactions=reactions_enabled,
+        subject_author_id=subject_author_id,
+    )
     cached = cache.get(key)
     if isinstance(cached, RenderedList):
         return cached
@@ -96,6 +124,7 @@ def comment_list(
         limit=limit,
         commenting=commenting,
         reactions_enabled=reactions_enabled,
+        subject_author_id=subject_author_id,
     )
     marker = new_marker()
     html = render_to_string(

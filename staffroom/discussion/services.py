@@ -153,6 +153,7 @@ def post_comment(
         if parent.is_deleted:
             raise ValidationError(_("That comment was removed, so it can't be replied to."))
     html, mentioned, paths = _render(text)
+    anonymous = writes_anonymously(thread=thread, author=author)
     # The PHI guard reads it before anyone else can: possible patient information is stored
     # HELD, and nothing "becoming visible" does (counts, mentions, links, notices) happens yet.
     findings = scan_texts({COMMENT_FIELD: text})
@@ -165,6 +166,7 @@ def post_comment(
                 body_html=html,
                 submission_key=submission_key,
                 visibility=Visibility.HELD if findings else Visibility.VISIBLE,
+                is_anonymous=anonymous,
                 **_placement(parent),
             )
     except IntegrityError:
@@ -180,7 +182,7 @@ def post_comment(
         _count_comment(comment, +1)
         _comment_went_live(comment, thread=thread, mentioned=mentioned, paths=paths)
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
-        actor=author,
+        actor=None if anonymous else author,  # an anonymous author is no actor (decision 18)
         action=AuditAction.COMMENT_CREATED,
         target=comment,
         summary=f"Comment {comment.pk} in thread {thread.pk}",
@@ -189,6 +191,24 @@ def post_comment(
     if findings:
         hold_item(obj=comment, author=author, findings=findings)
     return comment
+
+
+def writes_anonymously(*, thread: Thread, author: Person) -> bool:
+    """Does `author` comment on `thread` anonymously: is its subject an item they posted
+    anonymously (an idea, issue 5)? Their comments there are then shown as "the idea's
+    author", with no name, and nothing they cause names them (decision 18)."""
+    from staffroom.core.items import kind_of
+
+    if thread.kind not in subjects.registered_kinds():
+        return False
+    subject = getattr(thread, thread.kind, None)
+    if subject is None:
+        return False
+    try:
+        kind = kind_of(subject)
+    except KeyError:
+        return False
+    return bool(kind.is_anonymous(subject)) and kind.author_id(subject) == author.pk
 
 
 def _count_comment(comment: Comment, delta: int) -> None:
@@ -222,7 +242,13 @@ def _comment_went_live(
     if mentioned is None or paths is None:
         _html, mentioned, paths = _render(comment.body)
     author = comment.author
-    _record_mentioned(thread=thread, author=author, people=mentioned, comment=comment)
+    _record_mentioned(
+        thread=thread,
+        author=author,
+        people=mentioned,
+        comment=comment,
+        anonymous=comment.is_anonymous,
+    )
     record_backlinks(source=thread, paths=paths, comment=comment)
     if comment.parent_id is None:
         return
@@ -238,7 +264,7 @@ def _comment_went_live(
     Notification.objects.create(
         recipient_id=answered.author_id,
         kind=Notification.Kind.REPLY,
-        actor=author,
+        actor=None if comment.is_anonymous else author,
         thread=thread,
         comment=comment,
     )
@@ -339,10 +365,16 @@ def edit_comment(*, comment: Comment, editor: Person, body: str) -> Comment:
     if hold is None and not held:
         thread = Thread.objects.get(pk=locked.thread_id)
         # Only people not mentioned before are recorded (and told); the same for links.
-        _record_mentioned(thread=thread, author=editor, people=mentioned, comment=locked)
+        _record_mentioned(
+            thread=thread,
+            author=editor,
+            people=mentioned,
+            comment=locked,
+            anonymous=locked.is_anonymous,
+        )
         record_backlinks(source=thread, paths=paths, comment=locked)
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
-        actor=editor,
+        actor=None if locked.is_anonymous else editor,
         action=AuditAction.COMMENT_CHANGED,
         target=locked,
         summary=f"Comment {locked.pk} in thread {locked.thread_id} edited: body",
@@ -379,7 +411,7 @@ def delete_comment(*, comment: Comment, by: Person) -> Comment:
         Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)
     by_author = by.pk == locked.author_id
     record_audit(  # audit trail (issue 4): ids only, never the comment's words
-        actor=by,
+        actor=None if by_author and locked.is_anonymous else by,
         action=AuditAction.COMMENT_DELETED,
         target=locked,
         summary=f"Comment {locked.pk} in thread {locked.thread_id} removed"
@@ -516,9 +548,15 @@ def _can_see(person: Person, thread: Thread) -> bool:
 
 
 def _record_mentioned(
-    *, thread: Thread, author: Person, people: list[Person], comment: Comment | None
+    *,
+    thread: Thread,
+    author: Person,
+    people: list[Person],
+    comment: Comment | None,
+    anonymous: bool = False,
 ) -> list[Mention]:
-    """Store new mentions; tell each mentioned person who may see the subject, once."""
+    """Store new mentions; tell each mentioned person who may see the subject, once.
+    `anonymous`: written anonymously, so the notices name nobody (actor None)."""
     if not people:
         return []
     already = set(
@@ -549,7 +587,7 @@ def _record_mentioned(
         Notification.objects.create(
             recipient_id=person.pk,
             kind=Notification.Kind.MENTION,
-            actor=author,
+            actor=None if anonymous else author,
             thread=thread,
             comment=comment,
         )

@@ -227,7 +227,7 @@ def _react_response(
             counts=refreshed.reaction_counts,
             mine=mine,
             action=request.path,
-            label=_("Reactions to %(name)s's comment") % {"name": refreshed.author.display_name},
+            label=queries.comment_reactions_label(refreshed),
             enabled=True,
             dom_id=f"reactions-comment-{refreshed.pk}",
         )

@@ -21,6 +21,11 @@ class Notification(BaseModel):
         PRIVACY = "privacy", _("Privacy review")
         # Told to the other privacy officers: one of them revealed an anonymous author.
         REVEAL = "reveal", _("Author revealed")
+        # Told to an idea's author, voters and followers: a reviewer answered or changed its
+        # status, or it was merged; `message` holds the response's first words.
+        IDEA_UPDATE = "idea_update", _("Idea update")
+        # Told to the reviewers an idea is routed to: a new idea waits for them.
+        IDEA_TO_REVIEW = "idea_to_review", _("Idea to review")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

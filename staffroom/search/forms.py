@@ -27,6 +27,7 @@ class SearchForm(forms.Form):
         choices=[
             ("", _("Everything")),
             (SearchDocument.Kind.POST, _("Posts")),
+            (SearchDocument.Kind.IDEA, _("Ideas")),
             (SearchDocument.Kind.COMMENT, _("Comments")),
             (SearchDocument.Kind.INITIATIVE, _("Initiatives")),
         ],

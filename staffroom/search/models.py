@@ -22,6 +22,7 @@ class SearchDocument(models.Model):
         POST = "post", _("Post")
         COMMENT = "comment", _("Comment")
         INITIATIVE = "initiative", _("Initiative")
+        IDEA = "idea", _("Idea")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The id of the post, comment or initiative the row was made from.
@@ -39,6 +40,14 @@ class SearchDocument(models.Model):
     )
     initiative = models.ForeignKey(
         "strategy.Initiative",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    # The idea an idea or a comment on it belongs to (shown ideas only; see the triggers).
+    idea = models.ForeignKey(
+        "ideas.Idea",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         null=True,

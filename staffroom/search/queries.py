@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from staffroom.channels.models import Channel, Post
+from staffroom.ideas.models import Idea
 from staffroom.search.backends import current_backend
 from staffroom.search.models import SearchDocument
 from staffroom.search.text import ParsedQuery, has_match, highlight, parse_query, plain_text
@@ -55,6 +56,8 @@ class SearchHit:
     url: str
     channel: Channel | None
     dated_at: datetime | None
+    # An idea's status ("Under review"), for idea results; empty for everything else.
+    status_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,15 +80,27 @@ def visible_documents(viewer: Any) -> QuerySet[SearchDocument]:
 
     Posts and comments on posts: only where the post is in `Post.objects.visible_to(viewer)`
     (drafts, archived, not-yet-scheduled and other audiences' posts drop out). Initiatives and
-    their comments: everyone signed in. A comment on anything else: nobody, until its app
-    says who may see it.
+    their comments: everyone signed in. Ideas and their comments: every active member of
+    staff, while the idea is shown (`Idea.objects.shown()`: not held, hidden, removed or
+    merged away; such ideas have no document either). A comment on anything else: nobody,
+    until its app says who may see it.
     """
     visible_post = Post.objects.visible_to(viewer).filter(pk=OuterRef("post_id"))
-    return SearchDocument.objects.filter(
+    visible = (
         Q(Exists(visible_post), post__isnull=False, kind__in=[Kind.POST, Kind.COMMENT])
         | Q(kind=Kind.INITIATIVE)
         | Q(kind=Kind.COMMENT, post__isnull=True, initiative__isnull=False)
     )
+    if getattr(viewer, "is_authenticated", False) and viewer.is_active:
+        shown_idea = Idea.objects.shown().filter(pk=OuterRef("idea_id"))
+        visible |= Q(
+            Exists(shown_idea),
+            kind__in=[Kind.IDEA, Kind.COMMENT],
+            post__isnull=True,
+            initiative__isnull=True,
+            idea__isnull=False,
+        )
+    return SearchDocument.objects.filter(visible)
 
 
 def _filtered(
@@ -149,9 +164,18 @@ def _hits(ids: list[int], query: ParsedQuery) -> list[SearchHit]:
         return []
     documents = (
         SearchDocument.objects.filter(id__in=ids)
-        .select_related("post", "initiative", "channel")
-        # Only titles and addresses are shown from these; their bodies can be long.
-        .defer("post__body", "post__body_html", "initiative__body", "initiative__body_html")
+        .select_related("post", "initiative", "idea", "channel")
+        # Only titles, statuses and addresses are shown from these; their words can be long.
+        .defer(
+            "post__body",
+            "post__body_html",
+            "initiative__body",
+            "initiative__body_html",
+            "idea__problem",
+            "idea__problem_html",
+            "idea__proposal",
+            "idea__proposal_html",
+        )
     )
     by_id = {doc.id: doc for doc in documents}
     return [_hit(by_id[i], query) for i in ids if i in by_id]
@@ -164,12 +188,20 @@ def _hit(doc: SearchDocument, query: ParsedQuery) -> SearchHit:
         summary or body,
     )
     snippet = highlight(snippet_source, query, max_words=SNIPPET_WORDS)
+    status_label = ""
     if doc.kind == Kind.COMMENT:
-        subject = doc.post or doc.initiative
+        subject = doc.post or doc.initiative or doc.idea
         assert subject is not None  # visible_documents() only returns comments with a subject
         title = format_html(_("Comment on {title}"), title=subject.title)
         url = f"{subject.get_absolute_url()}#comment-{doc.source_id}"
         kind_label = _("Comment")
+    elif doc.kind == Kind.IDEA:
+        # Never the author: an idea may be anonymous, and results name nobody.
+        assert doc.idea is not None
+        title = highlight(doc.title, query)
+        url = doc.idea.get_absolute_url()
+        kind_label = _("Idea")
+        status_label = doc.idea.get_status_display()
     elif doc.kind == Kind.INITIATIVE:
         assert doc.initiative is not None
         title = highlight(doc.title, query)
@@ -187,6 +219,7 @@ def _hit(doc: SearchDocument, query: ParsedQuery) -> SearchHit:
         url=url,
         channel=doc.channel,
         dated_at=doc.dated_at,
+        status_label=status_label,
     )
 
 

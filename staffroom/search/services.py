@@ -11,7 +11,7 @@ from staffroom.search.models import SearchDocument
 
 
 def rebuild_search_index(*, using: str = "default") -> int:
-    """Empty the index and fill it again from posts, comments and initiatives, in one
+    """Empty the index and fill it again from posts, comments, initiatives and ideas, in one
     transaction (searches keep seeing the old index until it commits). Returns the number
     of documents indexed."""
     connection = connections[using]
@@ -43,6 +43,9 @@ def forget_removed_words(*, using: str = "default") -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
-        if cursor.fetchone() is not None:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+        for table in ("search_fts", "search_idea_fts"):
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [table])
+            if cursor.fetchone() is not None:
+                cursor.execute(
+                    f"INSERT INTO {table}({table}) VALUES('optimize')"
+                )  # a constant of this function

@@ -12,6 +12,9 @@ not allow. Needs a UTF8 database (`normalize()`), which Django's PostgreSQL setu
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -22,6 +25,10 @@ from staffroom.search.backends.common import (
     COMMENT_VALUES,
     COMMENTS_SELECT,
     DOCUMENT_COLUMNS,
+    IDEA_CHANGED,
+    IDEA_INDEXED,
+    IDEA_VALUES,
+    IDEAS_SELECT,
     INITIATIVE_CHANGED,
     INITIATIVE_VALUES,
     INITIATIVES_SELECT,
@@ -65,6 +72,12 @@ GENERATED ALWAYS AS (
 VECTOR_INDEX = (
     "CREATE INDEX IF NOT EXISTS search_searchdocument_vector "
     "ON search_searchdocument USING gin (vector)"
+)
+# The idea documents alone, for the similar-ideas lookup (ideas.similar): a common word is in
+# hundreds of thousands of comments, and the shared index would make it read all of them.
+IDEA_VECTOR_INDEX = (
+    "CREATE INDEX IF NOT EXISTS search_searchdocument_idea_vector "
+    "ON search_searchdocument USING gin (vector) WHERE kind = 'idea'"
 )
 
 
@@ -121,6 +134,20 @@ FUNCTIONS = {
         "AND initiative_id IN (SELECT id FROM old_rows);"
     ),
     "search_initiative_edited": _function(_upsert(INITIATIVE_VALUES)),
+    "search_ideas_inserted": _function(_upsert_rows(IDEAS_SELECT)),
+    "search_ideas_deleted": _function(
+        "DELETE FROM search_searchdocument WHERE kind = 'idea' "
+        "AND source_id IN (SELECT id FROM old_rows); "
+        "DELETE FROM search_searchdocument WHERE kind = 'comment' "
+        "AND idea_id IN (SELECT id FROM old_rows);"
+    ),
+    "search_idea_edited": _function(
+        f"""IF NOT ({IDEA_INDEXED}) THEN
+            DELETE FROM search_searchdocument WHERE kind = 'idea' AND source_id = NEW.id;
+        ELSE
+            {_upsert(IDEA_VALUES)}
+        END IF;"""
+    ),
 }
 
 _INSERTED = "INSERT", "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
@@ -142,6 +169,9 @@ TRIGGERS = (
     ("search_initiatives_inserted", "strategy_initiative", _INSERTED),
     ("search_initiatives_deleted", "strategy_initiative", _DELETED),
     ("search_initiative_edited", "strategy_initiative", _edited(INITIATIVE_CHANGED)),
+    ("search_ideas_inserted", "ideas_idea", _INSERTED),
+    ("search_ideas_deleted", "ideas_idea", _DELETED),
+    ("search_idea_edited", "ideas_idea", _edited(IDEA_CHANGED)),
 )
 # Matches read before the audience rule and filters are applied (see matching()).
 PREFILTER_LIMIT = 2000
@@ -185,10 +215,80 @@ def tsquery(query: ParsedQuery) -> str:
     return " & ".join(parts)
 
 
+# How common each word is, from the planner's statistics of the vector column (ANALYZE keeps
+# them; autovacuum runs it): the most common words with the share of documents holding each,
+# and how many idea documents the partial index holds. Counting a common word's ideas for
+# real means visiting each of their rows (measured: 10 ms a word at 50,000 ideas).
+WORD_STATISTICS = """
+SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,
+       (SELECT c.reltuples FROM pg_class c
+        WHERE c.relname = 'search_searchdocument_idea_vector'
+          AND c.relnamespace = to_regnamespace(current_schema()))
+FROM pg_stats s
+WHERE s.schemaname = current_schema() AND s.tablename = 'search_searchdocument'
+  AND s.attname = 'vector'
+"""
+# The statistics change only when ANALYZE runs: each process reads them this often at most.
+STATISTICS_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class _WordStatistics:
+    read_at: float
+    shares: dict[str, float]
+    # The share assumed for a word not among the most common (as the planner assumes).
+    rare_share: float
+    idea_documents: float
+
+
+_statistics: dict[str, _WordStatistics] = {}
+
+
+def _word_statistics(connection: BaseDatabaseWrapper) -> _WordStatistics | None:
+    cached = _statistics.get(connection.alias)
+    if cached is not None and time.monotonic() - cached.read_at < STATISTICS_SECONDS:
+        return cached
+    with connection.cursor() as cursor:
+        cursor.execute(WORD_STATISTICS)
+        row = cursor.fetchone()
+    found: _WordStatistics | None = None
+    if row is not None and row[0] and row[1] and row[2] and row[2] > 0:
+        words, shares, documents = list(row[0]), [float(f) for f in row[1]], float(row[2])
+        # The frequencies end with the lowest and highest frequency and the share of nulls.
+        found = _WordStatistics(
+            read_at=time.monotonic(),
+            shares=dict(zip(words, shares[: len(words)], strict=False)),
+            rare_share=shares[len(words)] / 2 if len(shares) > len(words) else 0.0,
+            idea_documents=documents,
+        )
+    else:
+        found = _WordStatistics(
+            read_at=time.monotonic(), shares={}, rare_share=0.0, idea_documents=0.0
+        )
+    _statistics[connection.alias] = found
+    return found if found.idea_documents > 0 else None
+
+
+# Ideas holding any of the words, newest first, at most `newest` of them; ranked by ts_rank
+# (title weight A highest) and the best `limit` kept. Parameters: query, newest, query, limit.
+RANK_IDEAS = f"""
+SELECT m.idea_id, ts_rank(m.vector, {TSQUERY}) AS score FROM (
+    SELECT d.idea_id, d.vector FROM search_searchdocument d
+    WHERE d.kind = 'idea' AND d.vector @@ {TSQUERY}
+    ORDER BY d.id DESC LIMIT %s
+) m
+ORDER BY score DESC, m.idea_id DESC LIMIT %s
+"""
+
+
 class PostgresBackend:
     recent_window = RECENT_WINDOW
 
     def install(self, connection: BaseDatabaseWrapper) -> bool:
+        from staffroom.search.backends import index_schema_ready
+
+        if not index_schema_ready(connection):
+            return False  # mid-way through migrating an empty database: search 0005 installs
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM information_schema.columns "
@@ -197,6 +297,7 @@ class PostgresBackend:
             created = cursor.fetchone() is None
             cursor.execute(VECTOR_COLUMN)
             cursor.execute(VECTOR_INDEX)
+            cursor.execute(IDEA_VECTOR_INDEX)
             for name, body in FUNCTIONS.items():
                 cursor.execute(
                     f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger "
@@ -216,10 +317,15 @@ class PostgresBackend:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             for name in FUNCTIONS:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            cursor.execute("DROP INDEX IF EXISTS search_searchdocument_idea_vector")
             cursor.execute("DROP INDEX IF EXISTS search_searchdocument_vector")
             cursor.execute("ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS vector")
 
     def rebuild(self, connection: BaseDatabaseWrapper) -> None:
+        from staffroom.search.backends import index_schema_ready
+
+        if not index_schema_ready(connection):
+            return
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_searchdocument")
             for statement in REBUILD_STATEMENTS:
@@ -241,3 +347,31 @@ class PostgresBackend:
             select_params=[text],
             order_by=["-id"],
         )
+
+    def idea_word_counts(
+        self, connection: BaseDatabaseWrapper, words: list[str], cap: int
+    ) -> dict[str, int]:
+        """About how many shown ideas hold each of `words` (folded), estimated from the
+        planner's statistics (one query every few minutes, none in between). Never 0: a word
+        the statistics don't know may still be in an idea. Before the first ANALYZE (a new
+        or small database) every word counts 1, so all are asked for."""
+        statistics = _word_statistics(connection)
+        if statistics is None:
+            return dict.fromkeys(words, 1)
+        counts: dict[str, int] = {}
+        for word in words:
+            share = statistics.shares.get(word, statistics.rare_share)
+            counts[word] = max(1, min(cap, round(share * statistics.idea_documents)))
+        return counts
+
+    def rank_ideas(
+        self, connection: BaseDatabaseWrapper, words: list[str], *, newest: int, limit: int
+    ) -> list[tuple[int, float]]:
+        """(idea id, score) of the ideas holding any of `words`, best first: of the newest
+        `newest` such ideas, the `limit` best by ts_rank."""
+        if not words:
+            return []
+        text = " | ".join(f"'{word}'" for word in words)
+        with connection.cursor() as cursor:
+            cursor.execute(RANK_IDEAS, [text, text, newest, limit])
+            return [(int(idea_id), float(score)) for idea_id, score in cursor.fetchall()]

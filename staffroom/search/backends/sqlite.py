@@ -4,6 +4,11 @@
 summary and body (rowid = the document's id) without storing the text a second time. The
 source tables' triggers upsert or delete documents; the documents' own triggers keep FTS5 in
 step. Accents are folded by the tokenizer (`remove_diacritics 2`).
+
+`search_idea_fts` indexes the idea documents alone, the same way (the documents' triggers
+keep it in step for rows of kind 'idea'). The similar-ideas lookup (ideas.similar) asks it
+while someone types: in the shared index a common word is in hundreds of thousands of
+comments, and walking those to find the ideas among them is what would make it slow.
 """
 
 # ruff: noqa: S608  # SQL here is assembled from this module's constants only; user input
@@ -21,6 +26,9 @@ from staffroom.search.backends.common import (
     COMMENT_INDEXED,
     COMMENT_VALUES,
     DOCUMENT_COLUMNS,
+    IDEA_CHANGED,
+    IDEA_INDEXED,
+    IDEA_VALUES,
     INITIATIVE_CHANGED,
     INITIATIVE_VALUES,
     POST_CHANGED,
@@ -43,12 +51,28 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
 )
 """
 
+IDEA_FTS_TABLE = """
+CREATE VIRTUAL TABLE IF NOT EXISTS search_idea_fts USING fts5(
+    title, summary, body,
+    content='search_searchdocument', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+)
+"""
 _FTS_INSERT = (
     "INSERT INTO search_fts(rowid, title, summary, body) "
     "VALUES (NEW.id, NEW.title, NEW.summary, NEW.body);"
 )
 _FTS_DELETE = (
     "INSERT INTO search_fts(search_fts, rowid, title, summary, body) "
+    "VALUES ('delete', OLD.id, OLD.title, OLD.summary, OLD.body);"
+)
+
+_IDEA_FTS_INSERT = (
+    "INSERT INTO search_idea_fts(rowid, title, summary, body) "
+    "VALUES (NEW.id, NEW.title, NEW.summary, NEW.body);"
+)
+_IDEA_FTS_DELETE = (
+    "INSERT INTO search_idea_fts(search_idea_fts, rowid, title, summary, body) "
     "VALUES ('delete', OLD.id, OLD.title, OLD.summary, OLD.body);"
 )
 
@@ -62,6 +86,17 @@ DOCUMENT_TRIGGERS = {
         WHEN OLD.title IS NOT NEW.title OR OLD.summary IS NOT NEW.summary
              OR OLD.body IS NOT NEW.body
         BEGIN {_FTS_DELETE} {_FTS_INSERT} END""",
+    "search_idea_document_ai": f"""
+        AFTER INSERT ON search_searchdocument WHEN NEW.kind = 'idea'
+        BEGIN {_IDEA_FTS_INSERT} END""",
+    "search_idea_document_ad": f"""
+        AFTER DELETE ON search_searchdocument WHEN OLD.kind = 'idea'
+        BEGIN {_IDEA_FTS_DELETE} END""",
+    "search_idea_document_au": f"""
+        AFTER UPDATE OF title, summary, body ON search_searchdocument
+        WHEN NEW.kind = 'idea' AND (OLD.title IS NOT NEW.title
+             OR OLD.summary IS NOT NEW.summary OR OLD.body IS NOT NEW.body)
+        BEGIN {_IDEA_FTS_DELETE} {_IDEA_FTS_INSERT} END""",
 }
 
 
@@ -101,6 +136,23 @@ SOURCE_TRIGGERS = {
         AFTER DELETE ON discussion_comment BEGIN
             DELETE FROM search_searchdocument WHERE kind = 'comment' AND source_id = OLD.id;
         END""",
+    "search_idea_ai": f"""
+        AFTER INSERT ON ideas_idea WHEN {IDEA_INDEXED} BEGIN {_upsert(IDEA_VALUES)} END""",
+    "search_idea_au_live": f"""
+        AFTER UPDATE ON ideas_idea
+        WHEN {IDEA_INDEXED} AND ({sqlite_condition(IDEA_CHANGED)}) BEGIN
+            {_upsert(IDEA_VALUES)}
+        END""",
+    "search_idea_au_withdrawn": f"""
+        AFTER UPDATE OF visibility, merged_into_id ON ideas_idea
+        WHEN NOT ({IDEA_INDEXED}) BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'idea' AND source_id = NEW.id;
+        END""",
+    "search_idea_ad": """
+        AFTER DELETE ON ideas_idea BEGIN
+            DELETE FROM search_searchdocument WHERE kind = 'idea' AND source_id = OLD.id;
+            DELETE FROM search_searchdocument WHERE kind = 'comment' AND idea_id = OLD.id;
+        END""",
     "search_initiative_ai": f"""
         AFTER INSERT ON strategy_initiative BEGIN {_upsert(INITIATIVE_VALUES)} END""",
     "search_initiative_au": f"""
@@ -124,12 +176,35 @@ def fts_match(query: ParsedQuery) -> str:
     return " ".join(parts)
 
 
+def fts_any(words: list[str]) -> str:
+    """An FTS5 query matching any of `words` (letters and digits only, each quoted)."""
+    return " OR ".join(f'"{word}"' for word in words)
+
+
+# Ideas holding any of the words, newest first, at most `newest` of them; ranked by bm25
+# (title weighted highest) and the best `limit` kept. Three bound parameters.
+RANK_IDEAS = f"""
+SELECT d.idea_id, m.score FROM (
+    SELECT rowid, -bm25(search_idea_fts, {BM25_WEIGHTS}) AS score FROM search_idea_fts
+    WHERE search_idea_fts MATCH %s ORDER BY rowid DESC LIMIT %s
+) m JOIN search_searchdocument d ON d.id = m.rowid
+ORDER BY m.score DESC, d.idea_id DESC LIMIT %s
+"""
+
+
 class SqliteBackend:
     def install(self, connection: BaseDatabaseWrapper) -> bool:
+        from staffroom.search.backends import index_schema_ready
+
+        if not index_schema_ready(connection):
+            return False  # mid-way through migrating an empty database: search 0005 installs
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
-            created = cursor.fetchone() is None
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('search_fts', 'search_idea_fts')"
+            )
+            created = int(cursor.fetchone()[0]) < 2
             cursor.execute(FTS_TABLE)
+            cursor.execute(IDEA_FTS_TABLE)
             for name, body in {**DOCUMENT_TRIGGERS, **SOURCE_TRIGGERS}.items():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
@@ -139,9 +214,14 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             for name in {**DOCUMENT_TRIGGERS, **SOURCE_TRIGGERS}:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS search_idea_fts")
             cursor.execute("DROP TABLE IF EXISTS search_fts")
 
     def rebuild(self, connection: BaseDatabaseWrapper) -> None:
+        from staffroom.search.backends import index_schema_ready
+
+        if not index_schema_ready(connection):
+            return
         # Row-by-row FTS maintenance would make a rebuild of a million rows crawl: drop the
         # documents' triggers, refill the table, let FTS5 index it in one pass, put them back.
         # All inside the caller's transaction, so nobody sees a half-built index.
@@ -152,6 +232,12 @@ class SqliteBackend:
             for statement in REBUILD_STATEMENTS:
                 cursor.execute(statement)
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            # Not 'rebuild': that would index every document, not only the ideas.
+            cursor.execute("INSERT INTO search_idea_fts(search_idea_fts) VALUES ('delete-all')")
+            cursor.execute(
+                "INSERT INTO search_idea_fts(rowid, title, summary, body) "
+                "SELECT id, title, summary, body FROM search_searchdocument WHERE kind = 'idea'"
+            )
             for name, body in DOCUMENT_TRIGGERS.items():
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
 
@@ -168,6 +254,36 @@ class SqliteBackend:
             params=[fts_match(query)],
             order_by=["-search_fts.rowid"],
         )
+
+    def idea_word_counts(
+        self, connection: BaseDatabaseWrapper, words: list[str], cap: int
+    ) -> dict[str, int]:
+        """How many shown ideas hold each of `words` (folded), counted up to `cap`: reading
+        a word's whole list of ideas (fts5vocab does) costs as much as the word is common."""
+        if not words:
+            return {}
+        one = (
+            "SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM search_idea_fts "
+            "WHERE search_idea_fts MATCH %s LIMIT %s))"
+        )
+        params: list[str | int] = []
+        for word in words:
+            params += [word, f'"{word}"', cap]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join([one] * len(words)), params)
+            found = {str(word): int(count) for word, count in cursor.fetchall()}
+        return {word: found.get(word, 0) for word in words}
+
+    def rank_ideas(
+        self, connection: BaseDatabaseWrapper, words: list[str], *, newest: int, limit: int
+    ) -> list[tuple[int, float]]:
+        """(idea id, score) of the ideas holding any of `words`, best first: of the newest
+        `newest` such ideas, the `limit` best by bm25."""
+        if not words:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(RANK_IDEAS, [fts_any(words), newest, limit])
+            return [(int(idea_id), float(score)) for idea_id, score in cursor.fetchall()]
 
 
 def drop_source_triggers(apps: object, schema_editor: Any) -> None:

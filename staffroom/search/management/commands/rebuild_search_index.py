@@ -1,4 +1,4 @@
-"""Refill the search index from posts, comments and initiatives."""
+"""Refill the search index from posts, comments, initiatives and ideas."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from staffroom.search.services import rebuild_search_index
 
 
 class Command(BaseCommand):
-    help = "Empty the search index and fill it again from posts, comments and initiatives."
+    help = "Empty the search index and fill it again from posts, comments, initiatives and ideas."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--database", default="default", help="Database alias.")
