@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "staffroom.search",
     "staffroom.privacy",
     "staffroom.moderation",
+    "staffroom.ideas",
     "staffroom.demo",
 ]
 
@@ -379,6 +380,8 @@ RESULTS_MIN_GROUP_SIZE = env.int("RESULTS_MIN_GROUP_SIZE", default=5)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2555)
 # Flags from this many different people hide an item until a moderator looks at it.
 MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=3)
+# The idea box's promise: every idea gets a first public response within this many days.
+IDEAS_FIRST_RESPONSE_DAYS = env.int("IDEAS_FIRST_RESPONSE_DAYS", default=14)
 
 # --- Logging --------------------------------------------------------------------------------
 # Error reports mask every POST value and query string: they are what people wrote.

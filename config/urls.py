@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("staffroom.audit.urls")),
     path("privacy/", include("staffroom.privacy.urls")),
     path("", include("staffroom.moderation.urls")),
+    path("ideas/", include("staffroom.ideas.urls")),
     path("", include("staffroom.organisation.urls")),
     path("account/", include("staffroom.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -31,6 +31,7 @@ from staffroom.audit.models import AuditEntry
 from staffroom.channels.models import ChannelFollow, FeedDelivery, Post, PostRevision, PostView
 from staffroom.discussion.models import Comment, CommentRevision, Reaction, Thread
 from staffroom.discussion.subjects import subject_relations, subject_summary, visible_thread_ids
+from staffroom.ideas.models import Contributor, Follow, Idea, Response, Vote
 from staffroom.moderation.models import Flag, ModerationAction, Suspension
 from staffroom.notifications.models import Notification
 from staffroom.privacy.models import PrivacyHold
@@ -357,6 +358,89 @@ def _privacy_hold_rows(person: Person) -> Iterator[Record]:
         }
 
 
+def _idea_rows(person: Person) -> Iterator[Record]:
+    """Ideas they proposed, anonymous ones too (they are theirs; `anonymous` says so)."""
+    ideas = (
+        Idea.objects.filter(author=person)
+        .select_related("category", "department", "unit", "campaign")
+        .order_by("created_at", "id")
+    )
+    for idea in ideas.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            "id": idea.pk,
+            "title": idea.title,
+            "problem_markdown": idea.problem,
+            "proposal_markdown": idea.proposal,
+            "category": idea.category.name,
+            "department": idea.department.name,
+            "unit": idea.unit.name if idea.unit_id and idea.unit else None,
+            "campaign": idea.campaign.title if idea.campaign_id and idea.campaign else None,
+            "anonymous": idea.is_anonymous,
+            "status": idea.get_status_display(),
+            "photo_description": idea.photo_alt_text or None,
+            "attachment_name": idea.attachment_name or None,
+            "url": idea.get_absolute_url(),
+            "created_at": idea.created_at,
+            "edited_at": idea.edited_at,
+        }
+
+
+def _idea_fields(person: Person, idea: Idea) -> Record:
+    """An idea someone else may have proposed: its title only while it is shown (or theirs),
+    and never who proposed it."""
+    seen = idea.is_shown or idea.author_id == person.pk
+    return {
+        "idea_id": idea.pk,
+        "idea_title": idea.title if seen else _hidden_subject(),
+        "idea_url": idea.get_absolute_url() if seen else None,
+    }
+
+
+def _idea_vote_rows(person: Person) -> Iterator[Record]:
+    votes = Vote.objects.filter(person=person).select_related("idea").order_by("created_at", "id")
+    for vote in votes.iterator(chunk_size=CHUNK_SIZE):
+        yield {**_idea_fields(person, vote.idea), "voted_at": vote.created_at}
+
+
+def _idea_follow_rows(person: Person) -> Iterator[Record]:
+    follows = (
+        Follow.objects.filter(person=person).select_related("idea").order_by("created_at", "id")
+    )
+    for follow in follows.iterator(chunk_size=CHUNK_SIZE):
+        yield {**_idea_fields(person, follow.idea), "followed_at": follow.created_at}
+
+
+def _idea_credit_rows(person: Person) -> Iterator[Record]:
+    credited = (
+        Contributor.objects.filter(person=person)
+        .select_related("idea")
+        .order_by("created_at", "id")
+    )
+    for credit in credited.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            **_idea_fields(person, credit.idea),
+            "contribution": credit.contribution or None,
+            "credited_at": credit.created_at,
+        }
+
+
+def _idea_response_rows(person: Person) -> Iterator[Record]:
+    """Their public answers as a reviewer (their own words)."""
+    responses = (
+        Response.objects.filter(responder=person)
+        .select_related("idea")
+        .order_by("created_at", "id")
+    )
+    for response in responses.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            **_idea_fields(person, response.idea),
+            "from_status": response.from_status,
+            "to_status": response.to_status,
+            "message_markdown": response.message,
+            "answered_at": response.created_at,
+        }
+
+
 def _sign_in_history_rows(person: Person) -> Iterator[Record]:
     entries = AuditEntry.objects.filter(actor=person).order_by("seq")
     for entry in entries.iterator(chunk_size=CHUNK_SIZE):
@@ -384,6 +468,11 @@ def sections() -> list[Section]:
         Section("flags", _("Things you flagged"), _flag_rows),
         Section("moderation", _("Moderation decisions about you"), _moderation_rows),
         Section("privacy_holds", _("Your items held for privacy review"), _privacy_hold_rows),
+        Section("ideas", _("Ideas you proposed (anonymous ones too)"), _idea_rows),
+        Section("idea_votes", _("Ideas you voted for"), _idea_vote_rows),
+        Section("idea_follows", _("Ideas you follow"), _idea_follow_rows),
+        Section("idea_credits", _("Ideas you are credited on"), _idea_credit_rows),
+        Section("idea_responses", _("Your answers to ideas, as a reviewer"), _idea_response_rows),
         Section("sign_in_history", _("Your sign-ins and actions"), _sign_in_history_rows),
     ]
 

@@ -116,14 +116,32 @@ LINKS: dict[str, tuple[str, str]] = {
     "moderation.Suspension.person": (DELETE, "about them only; they can't sign in any more"),
     "moderation.Suspension.by": (KEEP, "a moderator's decision"),
     "moderation.Suspension.lifted_by": (KEEP, "a moderator's decision"),
+    # Django's own many-to-many tables (erase_person clears them too)
+    "accounts.Person_groups.person": (DELETE, "permissions; they can't sign in any more"),
+    "accounts.Person_user_permissions.person": (DELETE, "permissions; as above"),
+    # Ideas (issue 5)
+    "ideas.Idea.author": (
+        KEEP,
+        "their ideas stay, by 'Former employee'; an anonymous one stays anonymous",
+    ),
+    "ideas.Vote.person": (KEEP, "vote counts stay true"),
+    "ideas.Follow.person": (DELETE, "their reading preferences"),
+    "ideas.IdeaView.person": (KEEP, "exposure reports are built from it"),
+    "ideas.Contributor.person": (KEEP, "credit on a kept idea, as 'Former employee'"),
+    "ideas.Response.responder": (KEEP, "a reviewer's public answer on a kept idea"),
+    "ideas.Impact.recorded_by": (KEEP, "who recorded a kept idea's impact"),
+    "ideas.Campaign.created_by": (KEEP, "who posed a campaign"),
+    "ideas.Category_reviewers.person": (DELETE, "a reviewing role; nobody holds it now"),
+    "ideas.Campaign_reviewers.person": (DELETE, "a reviewing role; nobody holds it now"),
 }
 
 
 def person_links() -> list[models.ForeignKey[Any, Any]]:
-    """Every foreign key (and one-to-one) in the project that points at Person."""
+    """Every foreign key (and one-to-one) in the project that points at Person, including
+    those of many-to-many tables (a campaign's reviewers): each is a link to decide."""
     return [
         field
-        for model in apps.get_models()
+        for model in apps.get_models(include_auto_created=True)
         for field in model._meta.get_fields()
         if isinstance(field, models.ForeignKey) and field.related_model is Person
     ]
@@ -322,8 +340,13 @@ def _refresh_cached_pages(person: Person) -> None:
     """Cached comment lists and post fragments show names: bump the versions they're keyed by
     wherever the person appears."""
     from staffroom.channels.models import Post
+    from staffroom.ideas.models import Idea
 
     Post.objects.filter(author=person).update(version=F("version") + 1)
+    # Idea cards name signed authors and credited contributors (never anonymous authors).
+    Idea.objects.filter(
+        models.Q(author=person, is_anonymous=False) | models.Q(contributors__person=person)
+    ).update(version=F("version") + 1)
     _bump_threads(
         models.Q(comments__author=person)
         | models.Q(reactions__person=person)

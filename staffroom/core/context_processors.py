@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("Home"), reverse("channels:feed")),
         NavItem(_("Channels"), reverse("channels:channel_list"), also=("/posts/", "/tags/")),
         NavItem(_("Plan"), reverse("strategy:plan_current"), also=("/initiatives/",)),
+        NavItem(_("Ideas"), reverse("ideas:board")),
         NavItem(_("People"), reverse("organisation:directory")),
         NavItem(_("Departments"), reverse("organisation:department_index"), also=("/units/",)),
     ]

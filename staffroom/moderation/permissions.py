@@ -100,17 +100,27 @@ def can_see_item(person: Any, obj: Any) -> bool:
         from staffroom.channels.permissions import can_see_post
 
         return bool(can_see_post(person, obj))
-    if isinstance(obj, Comment):
-        if obj.visibility != Visibility.VISIBLE or obj.deleted_at is not None:
-            return bool(obj.author_id == person.pk)
-        from staffroom.discussion.subjects import get_visible_subject_or_404
+    from staffroom.ideas.models import Idea
 
-        try:
-            get_visible_subject_or_404(person, obj.thread)
-        except Http404:
-            return False
-        return True
+    if isinstance(obj, Idea):
+        from staffroom.ideas.permissions import can_see_idea
+
+        return can_see_idea(person, obj)
+    if isinstance(obj, Comment):
+        return _can_see_comment(person, obj)
     return False
+
+
+def _can_see_comment(person: Any, comment: Any) -> bool:
+    if comment.visibility != Visibility.VISIBLE or comment.deleted_at is not None:
+        return bool(comment.author_id == person.pk)
+    from staffroom.discussion.subjects import get_visible_subject_or_404
+
+    try:
+        get_visible_subject_or_404(person, comment.thread)
+    except Http404:
+        return False
+    return True
 
 
 def can_flag(person: Any, obj: Any, *, author_id: int) -> bool:

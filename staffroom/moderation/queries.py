@@ -57,6 +57,8 @@ class QueueEntry:
     url: str
     flags: list[Flag] = field(default_factory=list)
     history: int = 0
+    # Posted anonymously: the queue names no author (decision 18).
+    is_anonymous: bool = False
 
     @property
     def reasons(self) -> dict[str, int]:
@@ -178,7 +180,8 @@ def queue_page(*, viewer: Person, cursor: str | None = None, limit: int = QUEUE_
                 where=where_of(row.item_kind, obj),
                 url=url_of(kind, obj),
                 flags=flags.get(row.pk, []),
-                history=history.get(row.author_id, 0),
+                history=0 if kind.is_anonymous(obj) else history.get(row.author_id, 0),
+                is_anonymous=bool(kind.is_anonymous(obj)),
             )
         )
     return QueuePage(entries=entries, next_cursor=page.next_cursor)
@@ -191,6 +194,7 @@ def flagged_item_for(kind_key: str, item_id: int) -> FlaggedItem | None:
 def item_context(*, kind: ItemKind, obj: Any) -> dict[str, Any]:
     """Everything the item page shows: the words, flags, what was done, the author's record."""
     author_id = kind.author_id(obj)
+    anonymous = bool(kind.is_anonymous(obj))
     author = Person.objects.get(pk=author_id)
     flagged = flagged_item_for(kind.key, obj.pk)
     flags = (
@@ -202,14 +206,20 @@ def item_context(*, kind: ItemKind, obj: Any) -> dict[str, Any]:
         if flagged is not None
         else []
     )
-    actions = list(
-        ModerationAction.objects.filter(
-            Q(item_kind=kind.key, item_id=obj.pk) | Q(subject_id=author_id)
-        )
-        .select_related("moderator")
-        .order_by("-created_at", "-id")[:50]
+    # An anonymous item's page lists only what was done about it: the author's record
+    # elsewhere would name them. A signed item's page leaves out what was done about the
+    # same author's anonymous items, for the same reason.
+    about = Q(item_kind=kind.key, item_id=obj.pk)
+    actions = _without_anonymous_items(
+        list(
+            ModerationAction.objects.filter(about if anonymous else about | Q(subject_id=author_id))
+            .select_related("moderator")
+            .order_by("-created_at", "-id")[:50]
+        ),
+        keep=(kind.key, obj.pk),
     )
     return {
+        "is_anonymous": anonymous,
         "kind": kind,
         "obj": obj,
         "texts": kind.texts(obj),
@@ -220,9 +230,29 @@ def item_context(*, kind: ItemKind, obj: Any) -> dict[str, Any]:
         "flags": flags,
         "open_flags": [f for f in flags if f.status == Flag.Status.OPEN],
         "actions": actions,
-        "history": history_counts([author_id]).get(author_id, 0),
-        "suspension": suspension_of(author),
+        "history": 0 if anonymous else history_counts([author_id]).get(author_id, 0),
+        "suspension": None if anonymous else suspension_of(author),
     }
+
+
+def _without_anonymous_items(
+    actions: list[ModerationAction], *, keep: tuple[str, int]
+) -> list[ModerationAction]:
+    """`actions` less those about anonymous items other than `keep` (one query per kind)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for action in actions:
+        if action.item_kind and action.item_id and (action.item_kind, action.item_id) != keep:
+            wanted[action.item_kind].add(action.item_id)
+    hidden: set[tuple[str, int]] = set()
+    for key, ids in wanted.items():
+        try:
+            kind = kind_named(key)
+        except KeyError:
+            continue
+        for pk, item in kind.model._default_manager.in_bulk(sorted(ids)).items():
+            if kind.is_anonymous(item):
+                hidden.add((key, pk))
+    return [a for a in actions if (a.item_kind, a.item_id) not in hidden]
 
 
 def suspension_of(person: Person) -> Suspension | None:

@@ -483,16 +483,19 @@ def warn_person(
         kind=kind,
         obj=obj,
     )
+    # About an anonymous item: the trail names the person warned, so it must not name the
+    # item too (that pair would say who wrote it); only the audited reveal does.
+    about = kind if kind is not None and not kind.is_anonymous(obj) else None
     record_audit(
         actor=moderator,
         action=AuditAction.WARNED,
         target=person,
         summary=f"Person {person.pk} warned"
-        + (f" about {kind.label(obj)}" if kind is not None else ""),
+        + (f" about {about.label(obj)}" if about is not None else ""),
         data={
             "person": person.pk,
-            "kind": kind.key if kind else "",
-            "id": getattr(obj, "pk", None),
+            "kind": about.key if about else "",
+            "id": obj.pk if about is not None else None,
         },
     )
     _tell(

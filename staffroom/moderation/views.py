@@ -163,7 +163,8 @@ def _perform(action: str, data: dict[str, Any], moderator: Person, kind: ItemKin
     """Do `action` and return what to tell the moderator."""
     author = Person.objects.get(pk=kind.author_id(obj))
     reason = data.get("reason", "")
-    name = {"name": author.display_name}
+    # Posted anonymously: the moderator acts without learning who it is.
+    name = {"name": _("the author") if kind.is_anonymous(obj) else author.display_name}
     if action == "hide":
         services.hide_item(obj=obj, moderator=moderator, reason=reason)
         done = _("Hidden. The author was told why.")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
+from staffroom.core.models import Visibility
 from staffroom.core.pagination import KeysetPage, keyset_page
 from staffroom.organisation.models import Department, Site, Unit
 
@@ -107,3 +109,49 @@ def get_person_or_404(pk: int) -> Person:
 
 def direct_reports(person: Person, *, limit: int = 50) -> list[Person]:
     return list(_people_for_cards().filter(manager=person).order_by(*DIRECTORY_ORDER)[:limit])
+
+
+# --- Ideas credited on a profile ------------------------------------------------------------
+
+# The idea box builds on the directory, not the other way round: these reads go through the
+# reverse relations of Person (Idea.author, Contributor.person) and import nothing from it.
+IMPLEMENTED = "implemented"  # ideas.models.Status.IMPLEMENTED
+IDEA_CREDITS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class IdeaCredit:
+    idea: Any
+    as_author: bool
+    contribution: str = ""
+
+
+@dataclass(frozen=True)
+class IdeaCredits:
+    items: list[IdeaCredit]
+    has_more: bool
+
+
+def idea_credits(person: Person, *, limit: int = IDEA_CREDITS_SHOWN) -> IdeaCredits:
+    """The newest implemented ideas `person` is credited on: those they proposed under their
+    own name — never an anonymous one, which must not appear on its author's profile, not
+    even their own view of it — and those they are named a contributor of. Two queries."""
+    shown = {"visibility": Visibility.VISIBLE, "merged_into__isnull": True}
+    authored = list(
+        person.ideas.filter(is_anonymous=False, status=IMPLEMENTED, **shown).order_by(
+            "-status_changed_at", "-id"
+        )[: limit + 1]
+    )
+    contributed = list(
+        person.idea_credits.filter(
+            idea__status=IMPLEMENTED, **{f"idea__{k}": v for k, v in shown.items()}
+        )
+        .select_related("idea")
+        .order_by("-idea__status_changed_at", "-idea_id")[: limit + 1]
+    )
+    items = [IdeaCredit(idea=idea, as_author=True) for idea in authored]
+    items += [
+        IdeaCredit(idea=c.idea, as_author=False, contribution=c.contribution) for c in contributed
+    ]
+    items.sort(key=lambda c: (c.idea.status_changed_at, c.idea.pk), reverse=True)
+    return IdeaCredits(items=items[:limit], has_more=len(items) > limit)

@@ -78,6 +78,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "reports": queries.direct_reports(person),
+            "idea_credits": queries.idea_credits(person),
             "is_me": person.pk == request.user.pk,
             "show_employee_id": person.pk == request.user.pk or is_administrator(request.user),
             "can_erase": person.pk != request.user.pk and is_administrator(request.user),

@@ -124,7 +124,13 @@ def _close_open_hold(kind: ItemKind, obj: Any, *, officer: Person, now: datetime
         action=AuditAction.REMOVED,
         target=hold,
         summary=f"Hold {hold.pk} ({kind.label(obj)}): removed, marked as patient information",
-        data={"hold": hold.pk, "kind": kind.key, "item": obj.pk, "author": hold.author_id},
+        data={
+            "hold": hold.pk,
+            "kind": kind.key,
+            "item": obj.pk,
+            # Posted anonymously: nobody's name on the trail but through the reveal.
+            **({} if kind.is_anonymous(obj) else {"author": hold.author_id}),
+        },
     )
 
 
@@ -138,6 +144,36 @@ def _distinct_sightings(sightings: Iterable[Sighting], *, before: datetime) -> l
         seen.add(key)
         kept.append(sighting)
     return kept
+
+
+def _audience_ids(kind: ItemKind, obj: Any, *, author_id: int, anonymous: bool) -> list[int]:
+    """Who could see the item, but its author (it is their own words). Posted anonymously:
+    the author stays in. The audience of an anonymous idea (or comment) is the whole staff,
+    so "everyone but one" would be the one person the report must not name (decision 18:
+    only the audited reveal does)."""
+    audience = kind.audience(obj)
+    if not anonymous:
+        audience = audience.exclude(pk=author_id)
+    return list(audience.order_by("sort_name", "pk").values_list("pk", flat=True))
+
+
+def _sightings_without_author(
+    sightings: list[Sighting], *, author_id: int, anonymous: bool, audience_ids: list[int]
+) -> list[Sighting]:
+    """Who saw it, but its author: their own views are no exposure, and for an anonymous
+    item their times would point at them (the author opens their idea as they post it).
+
+    One case is kept: an anonymous item every other person of its audience saw. Without the
+    author's own sightings the list would be the audience less exactly one person, its
+    author; with them it is the whole audience, which names nobody.
+    """
+    others = [s for s in sightings if s.person_id != author_id]
+    if not anonymous:
+        return others
+    missing = set(audience_ids) - {s.person_id for s in others}
+    if missing == {author_id} and len(audience_ids) > 1:
+        return sightings
+    return others
 
 
 @transaction.atomic
@@ -162,15 +198,14 @@ def mark_as_phi(*, obj: Any, officer: Person, reason: str) -> ExposureReport:
     # Snapshot before the visibility changes: taking it down may tidy notifications away.
     # The kind decides who could see it from when it was first shown (a draft: its
     # channel's editors; held since written: nobody but its author).
-    audience_ids = list(
-        kind.audience(obj)
-        .exclude(pk=author_id)
-        .order_by("sort_name", "pk")
-        .values_list("pk", flat=True)
+    anonymous = kind.is_anonymous(obj)
+    audience_ids = _audience_ids(kind, obj, author_id=author_id, anonymous=anonymous)
+    sightings = _sightings_without_author(
+        _distinct_sightings(kind.sightings(obj), before=now),
+        author_id=author_id,
+        anonymous=anonymous,
+        audience_ids=audience_ids,
     )
-    sightings = [
-        s for s in _distinct_sightings(kind.sightings(obj), before=now) if s.person_id != author_id
-    ]
     _close_open_hold(kind, obj, officer=officer, now=now)
     if obj.visibility != Visibility.REMOVED:
         kind.set_visibility(obj, Visibility.REMOVED)
@@ -178,7 +213,9 @@ def mark_as_phi(*, obj: Any, officer: Person, reason: str) -> ExposureReport:
         item_kind=kind.key,
         item_id=obj.pk,
         item_label=kind.label(obj)[:200],
-        item_author_id=author_id,
+        # Posted anonymously: the report doesn't name the author (decision 18: only the
+        # audited reveal does); everyone else's exposure is what the report is about.
+        item_author_id=None if anonymous else author_id,
         marked_by=officer,
         reason=reason,
         made_at=now,

@@ -7,8 +7,8 @@ by the view) or for the author's own items (one query per kind of item).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -45,11 +45,28 @@ TABS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Any]] = {
 DEFAULT_TAB = "review"
 
 
+# Kind key -> a function turning a field key of its `texts` ("Problem") into words for the
+# reader ("The problem"). Kinds whose keys are already fit to show leave it out.
+_field_labels: dict[str, Callable[[str], str]] = {}
+
+
+def register_field_labels(kind_key: str, label: Callable[[str], str]) -> None:
+    """Called from an item app's ready(), beside register_item_kind."""
+    _field_labels[kind_key] = label
+
+
+def field_label(kind_key: str, field: str) -> str:
+    label = _field_labels.get(kind_key)
+    return label(field) if label is not None else field
+
+
 @dataclass(frozen=True)
 class QueueRow:
     hold: PrivacyHold
     kind_name: str
     finding_kinds: list[str]
+    # Posted anonymously: the queue shows no author (only the audited reveal names them).
+    is_anonymous: bool = False
 
 
 def finding_objects(hold: PrivacyHold) -> list[FieldFinding]:
@@ -73,11 +90,26 @@ def hold_queue(
     statuses, ordering, _label = TABS.get(tab, TABS[DEFAULT_TAB])
     holds = PrivacyHold.objects.filter(status__in=statuses).select_related("author")
     page = keyset_page(holds, ordering=ordering, cursor=cursor, limit=limit)
+    objects = _items_by_kind(page.items)  # one query per kind of item on the page
     rows = [
-        QueueRow(hold=hold, kind_name=_kind_name(hold.item_kind), finding_kinds=finding_kinds(hold))
+        QueueRow(
+            hold=hold,
+            kind_name=_kind_name(hold.item_kind),
+            finding_kinds=finding_kinds(hold),
+            is_anonymous=_is_anonymous(hold.item_kind, objects.get((hold.item_kind, hold.item_id))),
+        )
         for hold in page.items
     ]
     return page, rows
+
+
+def _is_anonymous(kind_key: str, obj: Any) -> bool:
+    if obj is None:
+        return False
+    try:
+        return bool(kind_named(kind_key).is_anonymous(obj))
+    except KeyError:
+        return False
 
 
 def get_hold_or_404(hold_id: int) -> PrivacyHold:
@@ -117,25 +149,47 @@ class HeldItem:
     def dom_id(self) -> str:
         return f"held-{self.kind.key}-{self.obj.pk}"
 
+    @property
+    def is_anonymous(self) -> bool:
+        """Posted anonymously: pages show no author (only the audited reveal names them)."""
+        return bool(self.kind.is_anonymous(self.obj))
 
-def _author_actions(kind: ItemKind, obj: Any) -> tuple[str | None, str | None]:
+
+def _author_actions(kind: ItemKind, obj: Any, hold: PrivacyHold) -> tuple[str | None, str | None]:
     if kind.key == "comment":
         return (
             reverse("discussion:comment_edit", kwargs={"comment_id": obj.pk}),
             reverse("discussion:comment_delete", kwargs={"comment_id": obj.pk}),
         )
+    if kind.key == "idea":
+        return (
+            _reverse_or_none("ideas:edit", pk=obj.pk),
+            reverse("privacy:delete_held", kwargs={"hold_id": hold.pk}),
+        )
     return None, None
+
+
+def _reverse_or_none(name: str, **kwargs: Any) -> str | None:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
 
 
 def held_item(hold: PrivacyHold, obj: Any) -> HeldItem:
     kind = kind_named(hold.item_kind)
     texts = kind.texts(obj)
-    edit_url, delete_url = _author_actions(kind, obj)
+    edit_url, delete_url = _author_actions(kind, obj, hold)
     return HeldItem(
         hold=hold,
         obj=obj,
         kind=kind,
-        fields=field_views(texts, finding_objects(hold)),
+        fields=[
+            replace(view, label=field_label(kind.key, view.label))
+            for view in field_views(texts, finding_objects(hold))
+        ],
         edit_url=edit_url,
         delete_url=delete_url,
         is_gone=not any((t or "").strip() for t in texts.values()),

@@ -76,6 +76,12 @@ def _audit(
     request: HttpRequest | None = None,
     **data: Any,
 ) -> None:
+    if kind.is_anonymous(obj):
+        # Posted anonymously: the trail (which auditors read and export) must not name the
+        # author either, as actor or in its data; only the audited reveal does (decision 18).
+        data.pop("author", None)
+        if actor is not None and actor.pk == kind.author_id(obj):
+            actor = None
     record_audit(  # ids, kinds and statuses only: never the item's words nor anyone's note
         actor=actor,
         action=action,
@@ -220,6 +226,35 @@ def withdraw_hold(*, obj: Any, by: Person) -> None:
         what="deleted by the author",
         reason="deleted",
     )
+
+
+@transaction.atomic
+def delete_held_item(*, hold: PrivacyHold, author: Person) -> None:
+    """The author deletes their held item from its banner (any kind): the hold closes, the
+    item is removed and its words purged (kind.purge), so nothing held stays behind."""
+    try:
+        kind, obj = _locked_item(hold)
+    except ObjectDoesNotExist:
+        raise ValidationError(_("This is no longer held: there is nothing to delete.")) from None
+    locked = _locked(hold)
+    if locked.author_id != author.pk:
+        raise PermissionDenied(_("Only the person who wrote it can delete it."))
+    if not locked.is_open or obj.visibility != Visibility.HELD:
+        raise ValidationError(_("This is no longer held: there is nothing to delete."))
+    locked.status = PrivacyHold.Status.WITHDRAWN
+    locked.findings = []
+    locked.save(update_fields=["status", "findings", "updated_at"])
+    _audit(
+        actor=author,
+        action=AuditAction.HOLD_WITHDRAWN,
+        hold=locked,
+        kind=kind,
+        obj=obj,
+        what="deleted by the author",
+        reason="deleted",
+    )
+    kind.set_visibility(obj, Visibility.REMOVED)
+    kind.purge(obj)
 
 
 def _refuse_patient_information_in_note(text: str) -> None:

@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("holds/<int:hold_id>/release/", holds.release, name="release"),
     path("holds/<int:hold_id>/remove/", holds.remove, name="remove"),
     path("holds/<int:hold_id>/send/", holds.send, name="send_for_review"),
+    path("holds/<int:hold_id>/delete/", holds.delete, name="delete_held"),
 ]

@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Model, QuerySet
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from staffroom.accounts.models import Person
 from staffroom.channels.models import Post
+from staffroom.core.models import Visibility
 from staffroom.organisation.models import Department, JobFamily
 from staffroom.strategy.models import Initiative, InitiativeResponse, InitiativeResult, Pillar, Plan
 
@@ -122,6 +124,30 @@ def progress_updates(
         .select_related("channel", "author", "thread")
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+# The ideas box builds on the plan (an idea may name an initiative), so the initiative reads
+# its ideas through the reverse relation and imports nothing from it.
+INITIATIVE_IDEAS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class InitiativeIdeas:
+    ideas: list[Any]
+    has_more: bool
+
+
+def initiative_ideas(
+    *, initiative: Initiative, limit: int = INITIATIVE_IDEAS_SHOWN
+) -> InitiativeIdeas:
+    """The most-voted ideas staff linked to the initiative (shown ones only: not held,
+    hidden or merged away): one query."""
+    ideas = list(
+        initiative.ideas.filter(visibility=Visibility.VISIBLE, merged_into__isnull=True)
+        .select_related("category")
+        .order_by("-vote_count", "-id")[: limit + 1]
+    )
+    return InitiativeIdeas(ideas=ideas[:limit], has_more=len(ideas) > limit)
 
 
 # ---- Results -------------------------------------------------------------------------------

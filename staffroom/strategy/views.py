@@ -106,6 +106,7 @@ def _render_initiative(
         "can_update_status": can_update_initiative_status(viewer, initiative),
         "can_view_results": can_view_initiative_results(viewer, initiative),
         "updates": queries.progress_updates(initiative=initiative, viewer=viewer),
+        "staff_ideas": queries.initiative_ideas(initiative=initiative),
         "discussion": _discussion(request, initiative),
     }
     return render(request, "strategy/initiative_detail.html", context, status=status)

@@ -3,19 +3,25 @@
 Two sites, three departments, one person per role, and one of every kind of thing someone
 may or may not see: drafts, scheduled and targeted posts; held, hidden and removed posts and
 comments (edited, so they have earlier words too), with their privacy holds and flags; an
-exposure report, an audit entry, a directory import. Every object carries a marker word of
+exposure report, an audit entry, a directory import; and the idea box's things (issue 5): a
+visible idea, a held and a hidden one, an anonymous one whose author's *name* is a marker, a
+duplicate merged into another, an implemented idea with its measured impact, an open and a
+closed campaign. Every object carries a marker word of
 its own ("ZEBRA…") in its title or body (and its attachment), so a test can say "this word
 must not be anywhere in the response".
 
 Who may see each object is data (`SEES`), not code: the matrix reads it. States the safety
 services will reach (held, hidden, removed) are set directly on the rows, so this world
-doesn't depend on how those services are written.
+doesn't depend on how those services are written. Ideas are made by the idea box's own
+services (proposing with the PHI guard, moderation, reviewing, impact, campaigns): their
+states are the ones those services leave.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +41,9 @@ from staffroom.channels.tests.factories import ChannelFactory, PostFactory, TagF
 from staffroom.core.models import Visibility
 from staffroom.discussion.models import Backlink, Comment
 from staffroom.discussion.services import edit_comment, post_comment
+from staffroom.ideas.models import Campaign, Category, Idea, Status
 from staffroom.moderation.models import FlagReason
-from staffroom.moderation.services import flag_item
+from staffroom.moderation.services import flag_item, hide_item
 from staffroom.notifications.models import Notification
 from staffroom.organisation.models import DirectoryImport
 from staffroom.organisation.services.directory_import import create_directory_import
@@ -55,16 +62,28 @@ from staffroom.strategy.tests.factories import PillarFactory, PlanFactory, initi
 ANONYMOUS = "anonymous"
 NURSE = "nurse"  # department A, site 1
 COLLEAGUE = "colleague"  # department A, site 1
-DEPT_B = "dept_b"  # department B, site 1
-SITE_2 = "site_2"  # department C, site 2
+DEPT_B = "dept_b"  # department B, site 1; reviews the ideas of department B
+SITE_2 = "site_2"  # department C, site 2; writes anonymous ideas (their name is a marker)
 EDITOR_A = "editor_a"  # channel editor of department A (and works there)
 COMMS = "comms"  # communications admin, organisation-wide (works in department B)
 MODERATOR = "moderator"  # organisation-wide (department B)
 PRIVACY = "privacy"  # privacy officer, organisation-wide (department B)
 ADMIN = "admin"  # administrator, organisation-wide, Django-admin staff (department B)
 INACTIVE = "inactive"  # a leaver from department A: is_active=False
+REVIEWER_A = "reviewer_a"  # idea reviewer of department A (and works there)
 
-SIGNED_IN = (NURSE, COLLEAGUE, DEPT_B, SITE_2, EDITOR_A, COMMS, MODERATOR, PRIVACY, ADMIN)
+SIGNED_IN = (
+    NURSE,
+    COLLEAGUE,
+    DEPT_B,
+    SITE_2,
+    EDITOR_A,
+    COMMS,
+    MODERATOR,
+    PRIVACY,
+    ADMIN,
+    REVIEWER_A,
+)
 ROLES = (ANONYMOUS, *SIGNED_IN, INACTIVE)
 # Not signed in as far as the site is concerned: a leaver's session is no session.
 SIGNED_OUT = frozenset({ANONYMOUS, INACTIVE})
@@ -94,12 +113,29 @@ MARKERS = {
     "audit": "ZEBRAAUDIT",
     "directory_import": "ZEBRAIMPORT",
     "exposure_report": "ZEBRAEXPOSURE",
+    # The idea box
+    "idea_a": "ZEBRAIDEAA",
+    "held_idea": "ZEBRAHELDIDEA",
+    "hidden_idea": "ZEBRAHIDDENIDEA",
+    "anon_idea": "ZEBRAANONIDEA",
+    # Not words but a name: the surname of the anonymous ideas' author (SITE_2).
+    "anon_author": "ZEBRAANONAUTHOR",
+    "duplicate_idea": "ZEBRADUPLICATEIDEA",
+    "implemented_idea": "ZEBRAIMPLEMENTED",
+    "impact": "ZEBRAIMPACT",
+    "open_campaign": "ZEBRAOPENCAMPAIGN",
+    "closed_campaign": "ZEBRACLOSEDCAMPAIGN",
 }
 # A word every post and comment also carries, to search for everything at once.
 COMMON_WORD = "quokkaward"
+# The same for ideas (their own word: the ideas don't crowd posts out of a search for posts).
+IDEA_WORD = "wombatward"
+# Markers that are people's names, not things' words. A page that lists people by name (the
+# directory) may show them: there the name says nothing about what the person wrote.
+NAMES = frozenset({"anon_author"})
 
 _EDITORS_A = frozenset({EDITOR_A, COMMS, ADMIN})
-_DEPT_A_AUDIENCE = frozenset({NURSE, COLLEAGUE}) | _EDITORS_A
+_DEPT_A_AUDIENCE = frozenset({NURSE, COLLEAGUE, REVIEWER_A}) | _EDITORS_A
 
 # Who may read each object's words, anywhere: its page, lists, search, feeds, downloads.
 # Administrators hold every role (accounts.permissions.has_role), privacy officers' included.
@@ -128,13 +164,32 @@ SEES: dict[str, frozenset[str]] = {
     "audit": frozenset({PRIVACY, ADMIN}),
     "directory_import": frozenset({ADMIN}),
     "exposure_report": frozenset({PRIVACY, ADMIN}),
+    # The idea box. Every member of staff may read every shown idea (decision 0019: a
+    # campaign's audience says who is asked, not who may read).
+    "idea_a": ALL,
+    # Held (the PHI guard): its author and privacy officers, as a held post. Not the
+    # department's reviewers: a held idea isn't routed to anyone.
+    "held_idea": frozenset({SITE_2, PRIVACY, ADMIN}),
+    # Hidden by a moderator: its author (nothing they wrote is lost to them, decision 14),
+    # moderators and privacy officers, as a hidden post or comment.
+    "hidden_idea": frozenset({COLLEAGUE, MODERATOR, PRIVACY, ADMIN}),
+    "anon_idea": ALL,
+    # Nobody but the author themself: privacy officers learn it only from the answer to the
+    # audited reveal (decision 18), which the matrix allows for that one response.
+    "anon_author": frozenset({SITE_2}),
+    # Merged: its page redirects to the survivor; its words stay readable (its timeline).
+    "duplicate_idea": ALL,
+    "implemented_idea": ALL,
+    "impact": ALL,
+    "open_campaign": ALL,
+    "closed_campaign": ALL,
 }
 
 # Who finds each object in lists — the home feed, channel and tag pages, Atom feeds, search,
 # notifications: only what is live, visible and meant for them (editors' rights don't put
 # other audiences' posts in their feeds). Used for the controls, which check that a list
 # does show what it should.
-_DEPT_A_READERS = frozenset({NURSE, COLLEAGUE, EDITOR_A})
+_DEPT_A_READERS = frozenset({NURSE, COLLEAGUE, EDITOR_A, REVIEWER_A})
 LISTED: dict[str, frozenset[str]] = {
     "target_a": _DEPT_A_READERS,
     "target_site_2": frozenset({SITE_2}),
@@ -142,6 +197,10 @@ LISTED: dict[str, frozenset[str]] = {
     "visible_comment": ALL,
     "target_comment": _DEPT_A_READERS,
     "initiative": ALL,
+    # Shown ideas are on the boards and in search for everyone (campaigns aren't searched).
+    "idea_a": ALL,
+    "anon_idea": ALL,
+    "implemented_idea": ALL,
 }
 
 POSTS = (
@@ -162,6 +221,16 @@ COMMENTS = (
     "removed_comment",
     "target_comment",
 )
+IDEAS = (
+    "idea_a",
+    "held_idea",
+    "hidden_idea",
+    "anon_idea",
+    "duplicate_idea",
+    "implemented_idea",
+)
+# Possible patient information, so the PHI guard holds the idea (ideas/tests/test_foundation).
+PHI_TEXT = "Mrs Jane Doe, MRN 12345678, fell in bay 3 last night."
 
 
 @dataclass
@@ -186,12 +255,19 @@ class World:
     sessions: dict[str, str] = field(default_factory=dict)
     # (role, post key) -> id of a notification to that person about that post
     notifications: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The idea box: ideas and campaigns by key (IDEAS; "open_campaign", "closed_campaign").
+    ideas: dict[str, Idea] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
 
     def obj(self, key: str) -> Any:
         if key in self.posts:
             return self.posts[key]
         if key in self.comments:
             return self.comments[key]
+        if key in self.ideas:
+            return self.ideas[key]
+        if key in self.campaigns:
+            return self.campaigns[key]
         return {
             "initiative": self.initiative,
             "directory_import": self.directory_import,
@@ -244,15 +320,19 @@ def build_world() -> World:
         NURSE: person("nurse", unit_a),
         COLLEAGUE: person("colleague", unit_a),
         DEPT_B: person("surgeon", unit_b),
-        SITE_2: person("radiographer", unit_c),
+        # The anonymous ideas' author: their name is a marker (the directory lists it).
+        SITE_2: person("radiographer", unit_c, last_name=MARKERS["anon_author"]),
         EDITOR_A: person("editor.a", unit_a),
         COMMS: person("comms", unit_b),
         MODERATOR: person("moderator", unit_b),
         PRIVACY: person("privacy", unit_b),
         ADMIN: person("it.admin", unit_b, is_staff=True, is_superuser=True),
         INACTIVE: person("leaver", unit_a),
+        REVIEWER_A: person("reviewer.a", unit_a),
     }
     RoleGrantFactory(person=people[EDITOR_A], role=Role.CHANNEL_EDITOR, department=dept_a)
+    RoleGrantFactory(person=people[REVIEWER_A], role=Role.IDEA_REVIEWER, department=dept_a)
+    RoleGrantFactory(person=people[DEPT_B], role=Role.IDEA_REVIEWER, department=dept_b)
     RoleGrantFactory(person=people[COMMS], role=Role.COMMUNICATIONS_ADMIN)
     RoleGrantFactory(person=people[MODERATOR], role=Role.MODERATOR)
     RoleGrantFactory(person=people[PRIVACY], role=Role.PRIVACY_OFFICER)
@@ -412,6 +492,8 @@ def build_world() -> World:
         target=people[NURSE],
         summary=f"test entry {MARKERS['audit']}",
     )
+    ideas, campaigns, idea_hold = _idea_box(people, dept_a)
+    holds["held_idea"] = idea_hold
     feed_tokens = {
         role: regenerate_feed_token(person=people[role]).token for role in (*SIGNED_IN, INACTIVE)
     }
@@ -432,6 +514,8 @@ def build_world() -> World:
         feed_tokens=feed_tokens,
         holds=holds,
         exposure_report=exposure_report,
+        ideas=ideas,
+        campaigns=campaigns,
     )
     # Everyone was told about every post (a mention): the inbox must show only what each
     # person may see now.
@@ -458,3 +542,157 @@ def build_world() -> World:
     Person.objects.filter(pk=people[INACTIVE].pk).update(is_active=False)
     people[INACTIVE].refresh_from_db()
     return world
+
+
+def _idea_words(key: str, **extra: Any) -> dict[str, Any]:
+    marker = MARKERS[key]
+    return {
+        "title": f"Quieter night rounds {marker}",
+        "problem": f"Night rounds wake patients, {marker} {IDEA_WORD}.",
+        "proposal": f"Group the 2am checks so each bay is visited once, {marker}.",
+        **extra,
+    }
+
+
+def _idea_box(
+    people: dict[str, Person], dept_a: Any
+) -> tuple[dict[str, Idea], dict[str, Campaign], PrivacyHold]:
+    """The idea box's things, each made by its own service. Returns the ideas, the campaigns
+    and the held idea's privacy hold."""
+    from staffroom.ideas.services.campaigns import save_campaign
+    from staffroom.ideas.services.impact import record_impact
+    from staffroom.ideas.services.proposing import create_idea
+    from staffroom.ideas.services.reviewing import merge_ideas, respond
+    from staffroom.ideas.services.voting import follow_idea, vote
+
+    now = timezone.now()
+    reviewer = people[REVIEWER_A]
+    campaigns = {
+        # Asks department A only; open a while yet.
+        "open_campaign": save_campaign(
+            editor=people[COMMS],
+            title=f"Safer nights {MARKERS['open_campaign']}",
+            question=f"How could we make night shifts safer? {MARKERS['open_campaign']}",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            audience_departments=[dept_a],
+        ),
+        # Asks everyone; closed (below) once its ideas are in.
+        "closed_campaign": save_campaign(
+            editor=people[COMMS],
+            title=f"Less paper {MARKERS['closed_campaign']}",
+            question=f"What form could we do without? {MARKERS['closed_campaign']}",
+            opens_at=now - timedelta(days=40),
+            closes_at=now + timedelta(days=1),
+        ),
+    }
+    category, _ = Category.objects.get_or_create(
+        slug="patient-care", defaults={"name": "Patient care"}
+    )
+
+    def propose(key: str, author: str, **extra: Any) -> Idea:
+        return create_idea(
+            author=people[author],
+            category=category,
+            department=dept_a,
+            **_idea_words(key, **extra),
+        )
+
+    def with_files(key: str) -> dict[str, Any]:
+        return {
+            "photo": _png(),
+            "photo_alt_text": "A ward corridor at night",
+            "attachment": _csv(MARKERS[key]),
+        }
+
+    ideas = {
+        "idea_a": propose(
+            "idea_a", NURSE, campaign=campaigns["open_campaign"], **with_files("idea_a")
+        ),
+        # The PHI guard holds it: its author (anonymous) and privacy officers see it.
+        "held_idea": propose(
+            "held_idea",
+            SITE_2,
+            is_anonymous=True,
+            campaign=campaigns["closed_campaign"],
+            problem=f"{PHI_TEXT} {MARKERS['held_idea']} {IDEA_WORD}",
+            **with_files("held_idea"),
+        ),
+        "hidden_idea": propose(
+            "hidden_idea",
+            COLLEAGUE,
+            campaign=campaigns["open_campaign"],
+            **with_files("hidden_idea"),
+        ),
+        # It mentions the nurse: a mention from an anonymous idea must not say who wrote it.
+        "anon_idea": propose(
+            "anon_idea",
+            SITE_2,
+            is_anonymous=True,
+            proposal=f"Ask @nurse, who tried it, {MARKERS['anon_idea']}.",
+            **with_files("anon_idea"),
+        ),
+        "duplicate_idea": propose("duplicate_idea", COLLEAGUE),
+        "implemented_idea": propose(
+            "implemented_idea", NURSE, campaign=campaigns["closed_campaign"]
+        ),
+    }
+    assert ideas["held_idea"].visibility == Visibility.HELD, "the PHI guard should hold it"
+    hold = PrivacyHold.objects.get(
+        item_kind="idea", item_id=ideas["held_idea"].pk, status__in=PrivacyHold.OPEN
+    )
+    # Votes and follows: a colleague votes for the anonymous idea and its duplicate (counted
+    # once after the merge); the department B reviewer follows the anonymous idea.
+    for key in ("idea_a", "duplicate_idea", "anon_idea"):
+        vote(idea=ideas[key], person=people[COLLEAGUE])
+    vote(idea=ideas["duplicate_idea"], person=people[DEPT_B])
+    follow_idea(idea=ideas["anon_idea"], person=people[DEPT_B])
+    # Flagged (both while visible): the nurse finds the anonymous idea and the hidden idea
+    # unkind; a moderator hides the second.
+    flag_item(obj=ideas["anon_idea"], by=people[NURSE], reason=FlagReason.DISRESPECT)
+    flag_item(obj=ideas["hidden_idea"], by=people[NURSE], reason=FlagReason.DISRESPECT)
+    hide_item(obj=ideas["hidden_idea"], moderator=people[MODERATOR], reason="Not kind to anyone")
+    # Reviewed: the implemented idea, with its measured impact and a contributor credited;
+    # the duplicate merged into the idea it repeats.
+    respond(
+        idea=ideas["implemented_idea"],
+        reviewer=reviewer,
+        message="We tried it on two wards and it worked.",
+        status=Status.IMPLEMENTED,
+    )
+    today = timezone.localdate()
+    record_impact(
+        idea=ideas["implemented_idea"],
+        recorder=reviewer,
+        what_changed=f"Night checks are grouped by bay {MARKERS['impact']}.",
+        measure="Call-light response",
+        unit="minutes",
+        before_value=Decimal("6.5"),
+        before_on=today - timedelta(days=60),
+        after_value=Decimal("3.2"),
+        after_on=today - timedelta(days=2),
+        hours_saved_per_year=Decimal(120),
+        contributors=[(people[COLLEAGUE], "Ran the trial on Ward 7")],
+    )
+    # The anonymous idea is answered: its author and followers are told, by the reviewer.
+    respond(
+        idea=ideas["anon_idea"],
+        reviewer=reviewer,
+        message="We are looking into it with the night team.",
+        status=Status.UNDER_REVIEW,
+    )
+    # Merged into the answered anonymous idea, not into idea A: a merge answers its survivor,
+    # and idea A must stay unanswered (its author may still edit it; it waits in the queue).
+    merge_ideas(
+        duplicate=ideas["duplicate_idea"],
+        survivor=ideas["anon_idea"],
+        reviewer=reviewer,
+        message="The same idea as the one on night rounds: votes moved there.",
+    )
+    # Its ideas are in: the second campaign closes.
+    Campaign.objects.filter(pk=campaigns["closed_campaign"].pk).update(
+        closes_at=now - timedelta(days=1)
+    )
+    for obj in [*ideas.values(), *campaigns.values()]:
+        obj.refresh_from_db()
+    return ideas, campaigns, hold

@@ -5,7 +5,9 @@ for each role — including people from another department and another site, a l
 nobody at all — and one of each thing whose words must stay with the right people: drafts,
 a scheduled post, posts targeted at a department or a site, held, hidden and removed posts,
 held and hidden comments (with their privacy holds and flags), an exposure report, an audit
-entry, a directory import. Each carries a marker word ("ZEBRA…"); `SEES` says who may read it.
+entry, a directory import; and the idea box (issue 5): a visible, a held, a hidden and a merged
+idea, an implemented one with its impact, open and closed campaigns, and anonymous ideas whose
+author's *name* is a marker. Each carries a marker word ("ZEBRA…"); `SEES` says who may read it.
 
 `CHECKS` is the table: for each URL (and the object it is about), who may use it. Every cell
 (check, role) is one test, named after the URL, the object and the role. A cell asserts:
@@ -17,7 +19,14 @@ entry, a directory import. Each carries a marker word ("ZEBRA…"); `SEES` says 
   tag pages, search, notifications, Atom feeds, a person's data download — are checked with
   the same rule as detail pages;
 - for a few cells, the marker that must be there (`shows`): the control that proves the
-  check can see a marker at all.
+  check can see a marker at all;
+- a few cells name more markers that must not be there (`hides`, `hidden_from`): what is
+  readable on its own but not together with this page (an anonymous idea on its author's
+  profile).
+
+An anonymous author's name is a marker only the author may read anywhere. Privacy officers
+learn it from one response only, the answer to the audited reveal (`reveals`); a page that
+lists people by name (the directory, `names_people`) may show it, as it says nothing there.
 
 A cell's `unsure` roles get only the marker rule, not a status: kept for the few choices other
 work still has to make (does a held post take comments?), each with its reason in `why`.
@@ -57,18 +66,23 @@ from staffroom.core.tests.access_fixtures import (
     COLLEAGUE,
     COMMON_WORD,
     COMMS,
+    DEPT_B,
     EDITOR_A,
     EVERYONE,
+    IDEA_WORD,
     INACTIVE,
     LISTED,
     MARKERS,
     MODERATOR,
+    NAMES,
     NOBODY,
     NURSE,
     PRIVACY,
+    REVIEWER_A,
     ROLES,
     SEES,
     SIGNED_OUT,
+    SITE_2,
     World,
     build_world,
 )
@@ -84,6 +98,17 @@ TOPIC_MODERATORS = frozenset({COMMS, ADMIN, MODERATOR})
 # Privacy officers (organisation-wide) and moderators; administrators count as both.
 REVIEWERS = frozenset({PRIVACY, ADMIN})
 MODERATORS = frozenset({MODERATOR, ADMIN})
+# The idea box: who reviews department A's ideas (its idea reviewer; administrators review
+# everything) — not department B's reviewer; who reviews anything at all; who sees response
+# times (leadership: communications admins; organisation-wide reviewers and analysts, of whom
+# the world has none; administrators); who sets up campaigns.
+IDEA_REVIEWERS_A = frozenset({REVIEWER_A, ADMIN})
+ANY_IDEA_REVIEWER = frozenset({REVIEWER_A, DEPT_B, ADMIN})
+IDEA_STATS = frozenset({COMMS, ADMIN})
+CAMPAIGN_MANAGERS = frozenset({COMMS, ADMIN})
+# Ideas nobody may vote for, follow or answer: withheld (held: the PHI guard; hidden: a
+# moderator). Those who may see one are told why; everyone else gets a 404.
+WITHHELD_IDEAS = ("held_idea", "hidden_idea")
 
 Kwargs = Callable[[World, str, str], dict[str, Any]]
 
@@ -161,7 +186,25 @@ def _hold(w: World, obj: str, role: str) -> dict[str, Any]:
 def _item(w: World, obj: str, role: str) -> dict[str, Any]:
     if obj in w.comments:
         return {"kind": "comment", "item_id": w.comments[obj].pk}
+    if obj in w.ideas:
+        return {"kind": "idea", "item_id": w.ideas[obj].pk}
     return {"kind": "post", "item_id": w.posts[obj].pk}
+
+
+def _idea(w: World, obj: str, role: str) -> dict[str, Any]:
+    return {"pk": w.ideas[obj].pk}
+
+
+def _idea_thread(w: World, obj: str, role: str) -> dict[str, Any]:
+    return {"thread_id": w.ideas[obj].thread_id}
+
+
+def _campaign(w: World, obj: str, role: str) -> dict[str, Any]:
+    return {"slug": w.campaigns[obj].slug}
+
+
+def _person(key: str) -> Kwargs:
+    return lambda w, obj, role: {"pk": w.people[key].pk}
 
 
 def _report(w: World, obj: str, role: str) -> dict[str, Any]:
@@ -199,7 +242,8 @@ class Check:
     method: str = "GET"
     # The form sent with a POST, or a function of the world and the object that makes it.
     data: dict[str, Any] | Callable[[World, str], dict[str, Any]] = field(default_factory=dict)
-    query: str = ""
+    # Added to the address: a query string, or a function of the world that makes one.
+    query: str | Callable[[World], str] = ""
     # Statuses that mean "let through" for this URL.
     ok: tuple[int, ...] = (200,)
     # Objects whose marker an allowed role who may see them must find in the response: the
@@ -213,11 +257,19 @@ class Check:
     # Roles whose status is not asserted (only the marker rule): behaviour being built now.
     unsure: AbstractSet[str] = NOBODY
     why: str = ""
+    # Markers that must not be in this response for `hidden_from`, though they may see them
+    # elsewhere: what must not be put together with this page.
+    hides: tuple[str, ...] = ()
+    hidden_from: AbstractSet[str] = frozenset(ROLES)
+    # Markers this response may show to the roles allowed: the one place they learn them.
+    reveals: tuple[str, ...] = ()
+    # The response lists people by name (the directory): names (NAMES) there are no leak.
+    names_people: bool = False
 
     @property
     def label(self) -> str:
         about = f" about {self.obj}" if self.obj else ""
-        extra = self.query or ""
+        extra = "" if callable(self.query) else self.query
         return f"{self.method} {self.url}{about}{extra}"
 
 
@@ -634,7 +686,8 @@ CHECKS: list[Check] = [
     Check("audit:list", allowed=SEES["audit"], shows=("audit",)),
     Check("audit:export", allowed=SEES["audit"], shows=("audit",)),
     # --- Organisation ----------------------------------------------------------------------------
-    Check("organisation:directory"),
+    # The directory lists everyone by name, the anonymous ideas' author too: no leak there.
+    Check("organisation:directory", names_people=True),
     Check("organisation:person", _nurse),
     Check("organisation:person_photo", _nurse),
     Check("organisation:me"),
@@ -663,18 +716,19 @@ CHECKS: list[Check] = [
     # Each person's own held items: the marker rule keeps everyone else's out.
     Check(
         "privacy:my_holds",
-        shows=("held_comment", "held_post"),
-        shown_to=frozenset({NURSE, EDITOR_A}),
+        shows=("held_comment", "held_post", "held_idea"),
+        shown_to=frozenset({NURSE, EDITOR_A, SITE_2}),
     ),
+    # The held idea is anonymous: the officers read its words, never its author's name.
     *(
         Check("privacy:hold", _hold, obj=key, allowed=REVIEWERS, shows=(key,))
-        for key in ("held_post", "held_comment")
+        for key in ("held_post", "held_comment", "held_idea")
     ),
     # A decision names the version of the words the officer read (else: 409, words changed).
     *(
         Check(url, _hold, obj=key, allowed=REVIEWERS, method=POST, data=_decision, ok=ACTION)
         for url in ("privacy:release", "privacy:remove")
-        for key in ("held_post", "held_comment")
+        for key in ("held_post", "held_comment", "held_idea")
     ),
     # The author sends her own held item for review; for anyone else it isn't there.
     Check(
@@ -685,6 +739,22 @@ CHECKS: list[Check] = [
         method=POST,
         data={"note": "It is about the picnic"},
         ok=FORM,
+    ),
+    # The author deletes their own held item; for anyone else it isn't there.
+    *(
+        Check(
+            "privacy:delete_held",
+            _hold,
+            obj=key,
+            allowed=frozenset({author}),
+            method=POST,
+            ok=REDIRECT,
+        )
+        for key, author in (
+            ("held_post", EDITOR_A),
+            ("held_comment", NURSE),
+            ("held_idea", SITE_2),
+        )
     ),
     Check(
         "channels:post_send_for_review",
@@ -697,7 +767,7 @@ CHECKS: list[Check] = [
     ),
     *(
         Check("privacy:mark_phi", _item, obj=key, allowed=REVIEWERS)
-        for key in ("public", "visible_comment", "held_post")
+        for key in ("public", "visible_comment", "held_post", "idea_a", "anon_idea")
     ),
     Check("privacy:mark_phi", _item, obj="public", allowed=REVIEWERS, method=POST, ok=FORM),
     Check("privacy:exposure_list", allowed=REVIEWERS),
@@ -711,12 +781,26 @@ CHECKS: list[Check] = [
     Check("privacy:exposure_csv", _report, obj="exposure_report", allowed=REVIEWERS),
     Check("privacy:purge", _report, obj="exposure_report", allowed=REVIEWERS, method=POST, ok=FORM),
     # Revealing an anonymous item's author (decision 18): privacy officers only. An item that
-    # isn't anonymous has no author to reveal: a 404 for everyone, officers included. (The
-    # world has no anonymous item yet; privacy/tests/test_reveal.py checks every role on one.)
+    # isn't anonymous has no author to reveal: a 404 for everyone, officers included. The
+    # name is on the answer to the POST, and nowhere else: not on the form, not in the list.
     Check("privacy:reveals", allowed=REVIEWERS),
     *(
         Check("privacy:reveal", _item, obj=key, allowed=NOBODY)
-        for key in ("visible_comment", "held_post")
+        for key in ("visible_comment", "held_post", "idea_a")
+    ),
+    *(
+        Check("privacy:reveal", _item, obj=key, allowed=REVIEWERS)
+        for key in ("anon_idea", "held_idea")
+    ),
+    Check(
+        "privacy:reveal",
+        _item,
+        obj="anon_idea",
+        allowed=REVIEWERS,
+        method=POST,
+        data={"reason": "To check a pattern of unkind anonymous ideas"},
+        reveals=("anon_author",),
+        shows=("anon_author",),
     ),
     Check(
         "privacy:reveal",
@@ -779,6 +863,281 @@ CHECKS: list[Check] = [
             ("held_post", frozenset({ADMIN})),
         )
     ),
+    # --- The idea box (issue 5) ------------------------------------------------------------------
+    # Boards: shown ideas for everyone signed in; never a held or hidden one, never the name
+    # of an anonymous author (the marker rule, on every row below).
+    Check("ideas:board", shows=("idea_a", "anon_idea", "implemented_idea"), is_list=True),
+    *(
+        Check("ideas:board", query=f"?sort={sort}", shows=("idea_a", "anon_idea"), is_list=True)
+        for sort in ("trending", "newest", "updated")
+    ),
+    Check("ideas:board", query="?status=new", shows=("idea_a",), is_list=True),
+    Check("ideas:board", query="?status=under_review", shows=("anon_idea",), is_list=True),
+    # "Mine" counts anonymous ideas as one's own: only to their author (the marker rule).
+    Check("ideas:board", query="?mine=1&following=1"),
+    Check("ideas:implemented", shows=("implemented_idea",), is_list=True),
+    # The idea page: whoever may see the idea. A merged duplicate's address redirects.
+    *(
+        Check("ideas:idea", _idea, obj=key, allowed=inside(key), shows=(key,))
+        for key in ("idea_a", "held_idea", "hidden_idea", "anon_idea")
+    ),
+    Check(
+        "ideas:idea",
+        _idea,
+        obj="implemented_idea",
+        shows=("implemented_idea", "impact"),
+    ),
+    Check("ideas:idea", _idea, obj="duplicate_idea", ok=REDIRECT),
+    # Its files: whoever may see the idea (the attachment's contents carry the marker).
+    *(
+        Check("ideas:photo", _idea, obj=key, allowed=inside(key))
+        for key in ("idea_a", "held_idea", "hidden_idea", "anon_idea")
+    ),
+    *(
+        Check("ideas:attachment", _idea, obj=key, allowed=inside(key), shows=(key,))
+        for key in ("idea_a", "held_idea", "hidden_idea", "anon_idea")
+    ),
+    Check("ideas:photo", _idea, obj="implemented_idea", allowed=NOBODY),  # it has none
+    # Votes and follows: staff signed in, on shown ideas (a duplicate's vote goes to its
+    # survivor). On a withheld idea: nobody (test_no_vote_or_follow_lands_on_a_withheld_idea
+    # checks that those who see it are refused too, with a reason, and nothing changes).
+    *(
+        Check(url, _idea, obj=key, method=POST, data={"action": action}, ok=ACTION)
+        for url, action in (("ideas:vote", "vote"), ("ideas:follow", "follow"))
+        for key in ("idea_a", "anon_idea", "duplicate_idea")
+    ),
+    *(
+        Check(
+            url,
+            _idea,
+            obj=key,
+            allowed=NOBODY,
+            method=POST,
+            data={"action": action},
+            unsure=SEES[key] & ALL,
+            why="Refused with the reason to those who see it: the status is the view's choice.",
+        )
+        for url, action in (("ideas:vote", "vote"), ("ideas:follow", "follow"))
+        for key in WITHHELD_IDEAS
+    ),
+    # Proposing: everyone signed in (a campaign preselected too, even one that asks others:
+    # the form says so).
+    Check("ideas:propose"),
+    Check(
+        "ideas:propose",
+        obj="open_campaign",
+        query=lambda w: f"?campaign={w.campaigns['open_campaign'].slug}",
+        shows=("open_campaign",),
+        shown_to=frozenset({NURSE, COLLEAGUE, EDITOR_A, REVIEWER_A}),
+    ),
+    Check("ideas:propose", method=POST, data={"title": ""}, ok=FORM),
+    # Similar ideas while typing: shown ones only, never a held or hidden one.
+    Check(
+        "ideas:similar",
+        query=f"?title={IDEA_WORD}&problem={IDEA_WORD}",
+        shows=("idea_a", "anon_idea"),
+        is_list=True,
+    ),
+    # Editing: the author only, until a reviewer has answered; a held idea's author edits
+    # the patient information out; a hidden idea waits for a moderator (as a hidden comment).
+    *(
+        Check("ideas:edit", _idea, obj=key, allowed=allowed, shows=shows)
+        for key, allowed, shows in (
+            ("idea_a", frozenset({NURSE}), ("idea_a",)),
+            ("anon_idea", NOBODY, ()),  # answered
+            ("held_idea", frozenset({SITE_2}), ("held_idea",)),
+            ("hidden_idea", NOBODY, ()),
+            ("duplicate_idea", NOBODY, ()),
+            ("implemented_idea", NOBODY, ()),
+        )
+    ),
+    Check(
+        "ideas:edit",
+        _idea,
+        obj="idea_a",
+        allowed=frozenset({NURSE}),
+        method=POST,
+        data={"title": ""},
+        ok=FORM,
+    ),
+    Check(
+        "ideas:edit",
+        _idea,
+        obj="implemented_idea",
+        allowed=NOBODY,
+        method=POST,
+        data={"title": ""},
+        ok=FORM,
+    ),
+    # Reviewing: the queue for anyone who reviews; an idea of department A for its reviewer
+    # and administrators — not department B's reviewer, nor moderators or privacy officers.
+    Check(
+        "ideas:review_queue",
+        allowed=ANY_IDEA_REVIEWER,
+        shows=("idea_a",),  # waiting for its first answer
+        is_list=True,
+        shown_to=frozenset({REVIEWER_A}),
+    ),
+    *(
+        Check(url, _idea, obj=key, allowed=IDEA_REVIEWERS_A, shows=(key,))
+        for url in ("ideas:review", "ideas:merge")
+        for key in ("idea_a", "anon_idea")
+    ),
+    Check("ideas:review", _idea, obj="implemented_idea", allowed=IDEA_REVIEWERS_A),
+    *(
+        Check(
+            url,
+            _idea,
+            obj="idea_a",
+            allowed=IDEA_REVIEWERS_A,
+            method=POST,
+            data={"message": "", "status": ""},
+            ok=FORM,
+        )
+        for url in ("ideas:review", "ideas:merge")
+    ),
+    *(
+        Check(
+            url,
+            _idea,
+            obj=key,
+            allowed=NOBODY,
+            unsure=frozenset({ADMIN}),
+            why=(
+                "An administrator sees withheld ideas and reviews everything: whether the page "
+                "opens (saying it can't be answered yet) is the review part's choice."
+            ),
+        )
+        for url in ("ideas:review", "ideas:merge")
+        for key in WITHHELD_IDEAS
+    ),
+    # Answering a withheld idea: nobody (test_nobody_answers_a_withheld_idea checks that the
+    # administrator's answer changes nothing).
+    *(
+        Check(
+            "ideas:review",
+            _idea,
+            obj=key,
+            allowed=NOBODY,
+            method=POST,
+            data={"message": "We like it", "status": "accepted"},
+            unsure=frozenset({ADMIN}),
+            why="The administrator may open the page; the answer is refused on the form.",
+        )
+        for key in WITHHELD_IDEAS
+    ),
+    Check("ideas:response_times", allowed=IDEA_STATS),
+    # Campaigns: everyone signed in reads them (the audience says who is asked, not who may
+    # read); leadership sets them up.
+    Check("ideas:campaign_list", shows=("open_campaign", "closed_campaign")),
+    Check(
+        "ideas:campaign",
+        _campaign,
+        obj="open_campaign",
+        shows=("open_campaign", "idea_a"),
+    ),
+    Check(
+        "ideas:campaign",
+        _campaign,
+        obj="closed_campaign",
+        shows=("closed_campaign", "implemented_idea"),
+    ),
+    *(
+        Check("ideas:campaign_results", _campaign, obj=key, shows=(key,))
+        for key in ("open_campaign", "closed_campaign")
+    ),
+    Check("ideas:campaign_new", allowed=CAMPAIGN_MANAGERS),
+    Check(
+        "ideas:campaign_new", allowed=CAMPAIGN_MANAGERS, method=POST, data={"title": ""}, ok=FORM
+    ),
+    *(
+        Check("ideas:campaign_edit", _campaign, obj=key, allowed=CAMPAIGN_MANAGERS, shows=(key,))
+        for key in ("open_campaign", "closed_campaign")
+    ),
+    Check(
+        "ideas:campaign_edit",
+        _campaign,
+        obj="open_campaign",
+        allowed=CAMPAIGN_MANAGERS,
+        method=POST,
+        data={"title": ""},
+        ok=FORM,
+    ),
+    # Impact: the idea's reviewers (in scope) and administrators.
+    Check(
+        "ideas:impact",
+        _idea,
+        obj="implemented_idea",
+        allowed=IDEA_REVIEWERS_A,
+        shows=("impact",),
+    ),
+    Check("ideas:impact", _idea, obj="idea_a", allowed=IDEA_REVIEWERS_A),
+    Check(
+        "ideas:impact",
+        _idea,
+        obj="implemented_idea",
+        allowed=IDEA_REVIEWERS_A,
+        method=POST,
+        data={"what_changed": ""},
+        ok=FORM,
+    ),
+    *(
+        Check("ideas:impact", _idea, obj=key, allowed=NOBODY, unsure=frozenset({ADMIN}))
+        for key in WITHHELD_IDEAS
+    ),
+    # An idea's discussion, at the thread's own address: whoever may see the idea.
+    *(
+        Check("discussion:thread", _idea_thread, obj=key, allowed=inside(key))
+        for key in ("idea_a", "anon_idea", "held_idea", "hidden_idea")
+    ),
+    Check(
+        "discussion:comment",
+        _idea_thread,
+        obj="idea_a",
+        method=POST,
+        data={"body": "Yes please, for the night shift"},
+        ok=REDIRECT,
+    ),
+    *(
+        Check(
+            "discussion:comment",
+            _idea_thread,
+            obj=key,
+            allowed=NOBODY,
+            method=POST,
+            data={"body": "Yes please, for the night shift"},
+            ok=FORM,
+        )
+        for key in WITHHELD_IDEAS
+    ),
+    # Flags and moderation of ideas: flag what you didn't write (an anonymous idea's author
+    # is as anonymous to moderators as to everyone).
+    *(
+        Check("moderation:flag", _item, obj=key, allowed=allowed)
+        for key, allowed in (
+            ("idea_a", ALL - {NURSE}),
+            ("anon_idea", ALL - {SITE_2}),
+            ("held_idea", NOBODY),
+            ("hidden_idea", NOBODY),
+        )
+    ),
+    *(
+        Check("moderation:item", _item, obj=key, allowed=MODERATORS, shows=(key,))
+        for key in ("anon_idea", "hidden_idea")
+    ),
+    # Profiles: an anonymous idea is never credited to its author where others can see.
+    Check(
+        "organisation:person",
+        _person(SITE_2),
+        obj="anon_author",
+        hides=("anon_idea", "held_idea"),
+        hidden_from=EVERYONE - {SITE_2},
+        names_people=True,
+    ),
+    # The author of an implemented idea is credited on their profile.
+    Check(
+        "organisation:person", _person(NURSE), obj="implemented_idea", shows=("implemented_idea",)
+    ),
     # --- Erasing a person: administrators --------------------------------------------------------
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN})),
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN}), method=POST, ok=FORM),
@@ -831,13 +1190,27 @@ def is_sign_in_redirect(response: HttpResponseBase) -> bool:
     return response.status_code == 302 and location.startswith(reverse("accounts:login"))
 
 
-def forbidden_markers(role: str) -> dict[str, str]:
-    """The markers of everything `role` may not see: none may appear in any response."""
-    return {key: marker for key, marker in MARKERS.items() if role not in SEES[key]}
+def forbidden_markers(role: str, check: Check | None = None) -> dict[str, str]:
+    """The markers of everything `role` may not see: none may appear in any response (and,
+    for a check, what it hides from the role, less what it reveals to it or the names it
+    lists)."""
+    forbidden = {key: marker for key, marker in MARKERS.items() if role not in SEES[key]}
+    if check is None:
+        return forbidden
+    if role in check.hidden_from:
+        forbidden.update((key, MARKERS[key]) for key in check.hides)
+    if role in check.allowed:
+        for key in check.reveals:
+            forbidden.pop(key, None)
+    if check.names_people:
+        for key in NAMES:
+            forbidden.pop(key, None)
+    return forbidden
 
 
 def request(world: World, check: Check, role: str) -> tuple[HttpResponseBase, str]:
-    url = reverse(check.url, kwargs=check.kwargs(world, check.obj, role)) + check.query
+    query = check.query(world) if callable(check.query) else check.query
+    url = reverse(check.url, kwargs=check.kwargs(world, check.obj, role)) + query
     client = client_for(world, role)
     if check.method != POST:
         return client.get(url), url
@@ -873,16 +1246,68 @@ def test_access(world: World, db: None, check: Check, role: str) -> None:
         else:
             assert status in (403, 404), f"{where} should be refused (403/404), got {status}"
     text = response_text(response)
-    leaked = sorted(key for key, marker in forbidden_markers(role).items() if marker in text)
+    forbidden = forbidden_markers(role, check)
+    leaked = sorted(key for key, marker in forbidden.items() if marker in text)
     assert not leaked, f"{where}: the response shows {leaked}, which {role} may not see"
     if role in check.allowed and role not in check.unsure and status == 200:
         finds = LISTED if check.is_list else SEES
         missing = sorted(
             key
             for key in check.shows
-            if role in finds.get(key, NOBODY) & check.shown_to and MARKERS[key] not in text
+            if (role in finds.get(key, NOBODY) or key in check.reveals)
+            and role in check.shown_to
+            and MARKERS[key] not in text
         )
         assert not missing, f"{where}: {missing} should be in the response (control)"
+
+
+# --- Withheld ideas take no votes or follows, even from those who see them --------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [(key, role) for key in ("held_idea", "hidden_idea") for role in sorted(SEES[key] & ALL)],
+)
+@pytest.mark.parametrize("action", ["vote", "follow"])
+def test_no_vote_or_follow_lands_on_a_withheld_idea(
+    world: World, db: None, key: str, role: str, action: str
+) -> None:
+    from staffroom.ideas.models import Follow, Idea, Vote
+
+    idea = world.ideas[key]
+    before = (Vote.objects.count(), Follow.objects.count())
+    response = client_for(world, role).post(
+        reverse(f"ideas:{action}", kwargs={"pk": idea.pk}), {"action": action}
+    )
+    assert response.status_code in (302, 400, 403, 404, 409), response.status_code
+    assert (Vote.objects.count(), Follow.objects.count()) == before
+    assert Idea.objects.get(pk=idea.pk).vote_count == 0
+
+
+@pytest.mark.parametrize("key", ["held_idea", "hidden_idea"])
+def test_nobody_answers_a_withheld_idea(world: World, db: None, key: str) -> None:
+    from staffroom.ideas.models import Idea, Response
+
+    idea = world.ideas[key]
+    before = Response.objects.count()
+    response = client_for(world, ADMIN).post(
+        reverse("ideas:review", kwargs={"pk": idea.pk}),
+        {"message": "We like it", "status": "accepted"},
+    )
+    assert response.status_code in (200, 400, 403, 404, 409), response.status_code
+    assert Response.objects.count() == before
+    assert Idea.objects.get(pk=idea.pk).status == idea.status
+
+
+def test_the_audit_trail_names_no_anonymous_author(world: World, db: None) -> None:
+    # Ids only would still tie the author to the idea: what the anonymous author did (propose,
+    # be held) is recorded with no actor. Signing in is theirs.
+    from staffroom.audit.models import AuditAction, AuditEntry
+
+    author = world.people[SITE_2]
+    entries = AuditEntry.objects.filter(actor=author).exclude(action=AuditAction.SIGNED_IN)
+    assert not list(entries.values_list("action", "target_type", "target_id"))
+    assert AuditEntry.objects.filter(actor=author, action=AuditAction.SIGNED_IN).exists()
 
 
 # --- The table covers the URLconf --------------------------------------------------------------
@@ -905,7 +1330,9 @@ def test_the_table_names_only_known_roles_and_objects() -> None:
     for check in CHECKS:
         assert check.allowed <= EVERYONE, check.label
         assert check.unsure <= EVERYONE, check.label
+        assert check.hidden_from <= EVERYONE, check.label
         assert set(check.shows) <= set(SEES), check.label
+        assert set(check.hides) | set(check.reveals) <= set(SEES), check.label
     labels = [check.label for check in CHECKS]
     assert len(labels) == len(set(labels)), "two rows of CHECKS have the same name"
     assert set(SEES) == set(MARKERS)

@@ -48,6 +48,8 @@ from staffroom.channels.services.sharing import make_post_public, regenerate_fee
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory, TagFactory
 from staffroom.discussion.models import Backlink, Comment, ReactionKind
 from staffroom.discussion.services import post_comment, react
+from staffroom.ideas.models import Campaign, Category, Idea, IdeaView
+from staffroom.ideas.tests.factories import CampaignFactory
 from staffroom.notifications.models import Notification
 from staffroom.organisation.models import DirectoryImport, Unit
 from staffroom.organisation.services.directory_import import create_directory_import
@@ -87,6 +89,8 @@ class World:
     directory_import: DirectoryImport
     image_id: int
     attachment_id: int
+    idea: Idea
+    campaign: Campaign
     admin_objects: dict[str, Any] = field(default_factory=dict)
 
 
@@ -129,6 +133,14 @@ def import_pk(w: World) -> dict[str, Any]:
 
 def public_slug(w: World) -> dict[str, Any]:
     return {"pk": w.post.pk, "slug": syndication.public_post_slug(w.post)}
+
+
+def idea_pk(w: World) -> dict[str, Any]:
+    return {"pk": w.idea.pk}
+
+
+def campaign_slug(w: World) -> dict[str, Any]:
+    return {"slug": w.campaign.slug}
 
 
 def reset_link(w: World) -> dict[str, Any]:
@@ -274,6 +286,7 @@ URLS: dict[str, Rule] = {
     "privacy:release": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
     "privacy:remove": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
     "privacy:send_for_review": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
+    "privacy:delete_held": Rule(kwargs=lambda w: {"hold_id": a_hold(w)}),
     # Marked as patient information after publication: exposure reports (issue 4)
     "privacy:mark_phi": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
     "privacy:exposure_list": Rule(),
@@ -309,6 +322,34 @@ URLS: dict[str, Rule] = {
     "moderation:suspended": Rule(),
     "moderation:item": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
     "moderation:act": Rule(kwargs=lambda w: {"kind": "comment", "item_id": w.comment.pk}),
+    # The idea box (issue 5)
+    "ideas:board": Rule(),
+    "ideas:implemented": Rule(),
+    "ideas:idea": Rule(
+        kwargs=idea_pk,
+        get_may_write=frozenset({IdeaView._meta.db_table}),
+        why=(
+            "Opening an idea records, once, that this person has read it (first and latest "
+            "time): the exposure report's 'who saw it', as reading a post does."
+        ),
+    ),
+    "ideas:vote": Rule(kwargs=idea_pk),
+    "ideas:follow": Rule(kwargs=idea_pk),
+    "ideas:photo": Rule(kwargs=idea_pk),
+    "ideas:attachment": Rule(kwargs=idea_pk),
+    "ideas:propose": Rule(),
+    "ideas:similar": Rule(),
+    "ideas:edit": Rule(kwargs=idea_pk),
+    "ideas:review_queue": Rule(),
+    "ideas:review": Rule(kwargs=idea_pk),
+    "ideas:merge": Rule(kwargs=idea_pk),
+    "ideas:response_times": Rule(),
+    "ideas:campaign_list": Rule(),
+    "ideas:campaign_new": Rule(),
+    "ideas:campaign": Rule(kwargs=campaign_slug),
+    "ideas:campaign_edit": Rule(kwargs=campaign_slug),
+    "ideas:campaign_results": Rule(kwargs=campaign_slug),
+    "ideas:impact": Rule(kwargs=idea_pk),
 }
 
 
@@ -445,6 +486,25 @@ def world(db: None) -> World:
         full_snapshot=False,
         uploaded_by=administrator,
     )
+    from staffroom.ideas.services.proposing import create_idea
+
+    campaign = CampaignFactory()
+    idea = create_idea(
+        author=staff,
+        title="Quieter night rounds",
+        problem="Night rounds wake patients who have only just fallen asleep.",
+        proposal="Group the 2am checks so each bay is visited once.",
+        category=Category.objects.get_or_create(
+            slug="patient-care", defaults={"name": "Patient care"}
+        )[0],
+        department=unit.department,
+        campaign=campaign,
+        photo=png_upload(),
+        photo_alt_text="A ward corridor at night",
+        attachment=SimpleUploadedFile(
+            "rota.csv", b"day,shift\nmon,late\n", content_type="text/csv"
+        ),
+    )
     world = World(
         administrator=administrator,
         staff=staff,
@@ -460,6 +520,8 @@ def world(db: None) -> World:
         directory_import=directory_import,
         image_id=image.pk,
         attachment_id=attachment.pk,
+        idea=idea,
+        campaign=campaign,
     )
     # One of everything else the technical admin lists, so its pages for one object are
     # requested too: a group, a reaction, a backlink, and sign-in records (a failed and a

@@ -72,7 +72,12 @@ def mark_phi(request: AuthenticatedRequest, kind: str, item_id: int) -> HttpResp
                 _("Marked as patient information: nobody else can see it now. Here is who could."),
             )
             return redirect(report)
-    author = Person.objects.filter(pk=item_kind.author_id(obj)).first()
+    # Posted anonymously: no name here either; the reveal is the one way to learn it.
+    author = (
+        None
+        if item_kind.is_anonymous(obj)
+        else Person.objects.filter(pk=item_kind.author_id(obj)).first()
+    )
     # The page shows the item's words: reading withheld ones is audited.
     record_withheld_viewed(obj=obj, viewer=request.user, request=request)
     return render(

@@ -21,6 +21,7 @@ from staffroom.privacy.forms import DecisionForm, ReviewRequestForm
 from staffroom.privacy.models import PrivacyHold
 from staffroom.privacy.permissions import check_review_holds
 from staffroom.privacy.services import (
+    delete_held_item,
     record_hold_viewed,
     release_hold,
     remove_held_item,
@@ -155,6 +156,20 @@ def send(request: AuthenticatedRequest, hold_id: int) -> HttpResponse:
         return render(request, "privacy/held_panel.html", {"held": held, "next": next_url})
     messages.success(request, _("Sent for privacy review. You will be told the decision."))
     return redirect(next_url)
+
+
+@login_required
+@require_POST
+def delete(request: AuthenticatedRequest, hold_id: int) -> HttpResponse:
+    """The author deletes their held item (an idea, from its page's banner)."""
+    hold_ = _own_hold_or_404(request, hold_id)
+    try:
+        delete_held_item(hold=hold_, author=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(_safe_next(request) or reverse("privacy:my_holds"))
+    messages.success(request, _("Deleted. Nobody else ever saw it."))
+    return redirect(reverse("privacy:my_holds"))
 
 
 def _safe_next(request: AuthenticatedRequest) -> str | None:
