@@ -59,6 +59,8 @@ DEMO_STEPS: list[str] = [
     "staffroom.demo.content.discussion.build_discussion",
     "staffroom.demo.content.bulk.build_bulk_content",
     "staffroom.demo.content.safety.build_safety",
+    "staffroom.demo.content.ideas.build_ideas",
+    "staffroom.demo.content.ideas_bulk.build_bulk_ideas",
 ]
 
 DemoStep = Callable[["DemoBuild"], None]

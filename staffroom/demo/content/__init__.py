@@ -2,6 +2,8 @@
 
 Steps (appended to staffroom.demo.services.DEMO_STEPS, run in this order):
 channels.build_channels, strategy.build_strategic_plan, posts.build_posts,
-discussion.build_discussion, and bulk.build_bulk_content (the `large` size only).
+discussion.build_discussion, bulk.build_bulk_content (the `large` size only),
+safety.build_safety, ideas.build_ideas (the idea box) and ideas_bulk.build_bulk_ideas (the
+`large` size only).
 The written words are in *_texts.py; specs.py says how they name people.
 """
