@@ -79,7 +79,7 @@ bench: bench-directory bench-pages
 bench-directory: install-python
 	DEBUG=true $(PY) scripts/bench_directory_import.py
 
-# Builds the demo and large demo hospitals in data/bench-pages/ the first time (large: ~90 s).
+# Builds the demo and large demo hospitals in data/bench-pages/ the first time (large: 5 to 8 minutes).
 bench-pages: install-python
 	$(PY) scripts/bench_pages.py
 
