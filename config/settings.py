@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "staffroom.core",
     "staffroom.organisation",
     "staffroom.accounts",
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "staffroom.privacy",
     "staffroom.moderation",
     "staffroom.ideas",
+    "staffroom.jobs",
     "staffroom.demo",
 ]
 
@@ -330,6 +333,20 @@ elif DEBUG:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = "localhost"
+# Background jobs (decision 0020): Django's tasks interface, stored in the database by default
+# and run by `manage.py worker` (make run starts one). Several workers on several machines
+# share the queue safely on PostgreSQL (rows are taken with SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "webhooks"],
+    }
+}
+# A worker holds an email or webhook call this long; if it dies, another takes it after.
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=300)
+# How often each worker's clock looks for periodic jobs to enqueue.
+JOBS_CLOCK_SECONDS = env.float("JOBS_CLOCK_SECONDS", default=10.0)
+
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Staffroom <staffroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

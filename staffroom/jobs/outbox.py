@@ -1,0 +1,301 @@
+"""Deliveries that must happen once and survive failures: emails, webhook calls.
+
+Each delivery is a row of a model built on `Outbox`, written in the same transaction as the
+change that caused it, with a unique `key` so that doing the same thing twice (a double
+click, a digest run started again after a crash) makes one row, not two. A background task
+delivers it:
+
+1. **Claim.** One conditional UPDATE moves the row from pending (and due) to sending, with a
+   lease. Two workers can't both win it; a worker killed mid-delivery leaves the row in
+   "sending" until its lease runs out, and the sweeper then hands it to another worker.
+2. **Deliver.** `deliver(session)` does the outside work. It calls `mark_delivered()` at its
+   point of no return (for SMTP, before the final dot that makes the server accept the
+   message: see staffroom.mail.smtp), or the engine marks it after `deliver` returns.
+3. **Fail softly.** `TryLater` (or any unexpected error) sets the row back to pending with an
+   exponential backoff; `GiveUp`, or too many attempts, marks it failed and calls
+   `on_gave_up` so the person who can fix it is told. Failed rows are listed for
+   administrators at /system/jobs/.
+
+Decision 0020 explains the choices.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import Any, ClassVar, TypeVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staffroom.core.models import BaseModel
+
+logger = logging.getLogger(__name__)
+
+# How many rows one task delivers over one connection (an SMTP session, an HTTP client).
+BATCH_SIZE = 50
+# A pending row this long overdue has lost its task (a worker died between taking the task
+# and claiming the row): the sweeper enqueues it again.
+STALE_AFTER = timedelta(minutes=10)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being delivered")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TryLater(Exception):  # noqa: N818  # a verdict, not an error name
+    """The delivery failed for now (server down, timeout, 5xx): retry with backoff.
+
+    `session_broken`: the connection itself is gone (the server is down), so the rest of the
+    batch is postponed rather than tried one by one.
+    """
+
+    def __init__(self, message: str, *, session_broken: bool = False) -> None:
+        super().__init__(message)
+        self.session_broken = session_broken
+
+
+class GiveUp(Exception):  # noqa: N818
+    """The delivery can never succeed as it is (bad address, refused URL): stop retrying."""
+
+
+class Outbox(BaseModel):
+    """The state of one delivery. Subclasses add what to deliver and implement `deliver`."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=1000, blank=True)
+    done_at = models.DateTimeField(_("delivered or given up at"), null=True, blank=True)
+
+    # After this many failed attempts the delivery is given up (about a day with the backoff).
+    MAX_ATTEMPTS: ClassVar[int] = 10
+    # The queue its tasks go to: workers may be dedicated to one (see docs/deploy.md).
+    QUEUE: ClassVar[str] = "default"
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"], name="%(app_label)s_%(class)s_due"
+            ),
+        ]
+
+    # -- for subclasses -------------------------------------------------------------------
+
+    @classmethod
+    def session(cls) -> contextlib.AbstractContextManager[Any]:
+        """A connection shared by one batch of deliveries (an SMTP session), or nothing."""
+        return contextlib.nullcontext()
+
+    def deliver(self, session: Any) -> None:
+        raise NotImplementedError
+
+    def on_gave_up(self) -> None:
+        """Tell the person who can fix it (called once, after the row is marked failed)."""
+
+    def describe(self) -> str:
+        """A line for administrators, without the content (no personal words)."""
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    # -- the engine -----------------------------------------------------------------------
+
+    def mark_delivered(self) -> bool:
+        """Record the delivery (committed at once). True if this call recorded it."""
+        changed = (
+            type(self)
+            .objects.filter(pk=self.pk, status=OutboxStatus.SENDING)
+            .update(
+                status=OutboxStatus.SENT,
+                done_at=timezone.now(),
+                lease_until=None,
+                last_error="",
+            )
+        )
+        self.status = OutboxStatus.SENT
+        return bool(changed)
+
+    def unmark_delivered(self) -> None:
+        """The far end refused after the point of no return: back to "sending", so the
+        failure handling that follows applies."""
+        type(self).objects.filter(pk=self.pk, status=OutboxStatus.SENT).update(
+            status=OutboxStatus.SENDING, done_at=None
+        )
+        self.status = OutboxStatus.SENDING
+
+
+OutboxT = TypeVar("OutboxT", bound=Outbox)
+REGISTRY: dict[str, type[Outbox]] = {}
+
+
+def register(model: type[OutboxT]) -> type[OutboxT]:
+    """Class decorator: the sweeper and /system/jobs/ look after this model's rows."""
+    REGISTRY[model._meta.label] = model
+    return model
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 30 s, 1 min, 2 min … capped at 6 h,
+    with ±20% jitter so that many failed rows don't all come back in the same second."""
+    wait = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+    return wait * random.uniform(0.8, 1.2)  # noqa: S311  # spreading load, not a secret
+
+
+def enqueue_delivery(items: Iterable[Outbox], *, run_after: Any = None) -> None:
+    """Wake workers up for these rows, in the caller's transaction: if it rolls back, so do
+    the tasks. Rows are grouped by model into batches of BATCH_SIZE."""
+    from staffroom.jobs.tasks import deliver_outbox
+
+    by_model: dict[type[Outbox], list[int]] = {}
+    for item in items:
+        by_model.setdefault(type(item), []).append(item.pk)
+    for model, pks in by_model.items():
+        for start in range(0, len(pks), BATCH_SIZE):
+            task = deliver_outbox.using(queue_name=model.QUEUE)
+            if run_after is not None:
+                task = task.using(run_after=run_after)
+            task.enqueue(model._meta.label, pks[start : start + BATCH_SIZE])
+
+
+def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
+    """Take one row for delivery, or None if it isn't ours to deliver (already delivered,
+    given up, not yet due, or held by a live lease of another worker)."""
+    now = timezone.now()
+    claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, lease_until__lt=now
+    )
+    won = (
+        model.objects.filter(pk=pk)
+        .filter(claimable)
+        .update(
+            status=OutboxStatus.SENDING,
+            lease_until=now + lease(),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not won:
+        return None
+    return model.objects.get(pk=pk)
+
+
+def record_failure(item: Outbox, error: BaseException) -> None:
+    """Back to pending with a backoff, or failed for good."""
+    message = (str(error) or type(error).__name__)[:1000]
+    gave_up = isinstance(error, GiveUp) or item.attempts >= item.MAX_ATTEMPTS
+    model = type(item)
+    now = timezone.now()
+    with transaction.atomic():
+        if gave_up:
+            changed = model.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.FAILED, last_error=message, lease_until=None, done_at=now
+            )
+            if changed:
+                item.status = OutboxStatus.FAILED
+                item.last_error = message
+                item.on_gave_up()
+            return
+        retry_at = now + backoff(item.attempts)
+        changed = model.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.PENDING,
+            last_error=message,
+            lease_until=None,
+            next_attempt_at=retry_at,
+        )
+        if changed:
+            enqueue_delivery([item], run_after=retry_at)
+
+
+def deliver_rows(label: str, pks: list[int]) -> dict[str, int]:
+    """Deliver these rows of one model over one session. Returns what happened, by outcome."""
+    model = REGISTRY[label]
+    outcome = {"delivered": 0, "skipped": 0, "failed": 0}
+    with _session(model) as session:
+        for pk in pks:
+            item = claim(model, pk)
+            if item is None:
+                outcome["skipped"] += 1
+                continue
+            try:
+                item.deliver(session)
+            except Exception as error:  # every failure is recorded, retried or given up
+                if not isinstance(error, TryLater | GiveUp):
+                    logger.exception("Delivering %s failed unexpectedly", item.describe())
+                record_failure(item, error)
+                outcome["failed"] += 1
+                if isinstance(error, TryLater) and error.session_broken:
+                    # The server is down: the rest of this batch would fail the same way.
+                    # Their tasks stay due; put them back so they are retried with backoff.
+                    _postpone(model, pks[pks.index(pk) + 1 :], error)
+                    break
+                continue
+            item.mark_delivered()
+            outcome["delivered"] += 1
+    return outcome
+
+
+def _postpone(model: type[Outbox], pks: list[int], error: TryLater) -> None:
+    for pk in pks:
+        item = claim(model, pk)
+        if item is not None:
+            record_failure(item, error)
+
+
+@contextlib.contextmanager
+def _session(model: type[Outbox]) -> Iterator[Any]:
+    """The model's session; if even opening it fails (server down), deliveries run without
+    one and each fails on its own with TryLater."""
+    try:
+        manager = model.session()
+        session = manager.__enter__()
+    except TryLater:
+        yield None
+        return
+    try:
+        yield session
+    finally:
+        with contextlib.suppress(Exception):
+            manager.__exit__(None, None, None)
+
+
+def sweep(now: Any = None) -> int:
+    """Hand lost deliveries to a worker again: rows whose lease ran out (their worker was
+    killed) and pending rows long overdue (their task was lost). Returns how many."""
+    now = now or timezone.now()
+    found = 0
+    for model in REGISTRY.values():
+        lost = model.objects.filter(
+            Q(status=OutboxStatus.SENDING, lease_until__lt=now)
+            | Q(status=OutboxStatus.PENDING, next_attempt_at__lt=now - STALE_AFTER)
+        )
+        pks = list(lost.values_list("pk", flat=True)[:10_000])
+        if not pks:
+            continue
+        with transaction.atomic():
+            # Overdue pending rows get a fresh due time, so the next sweep leaves them alone
+            # while their new task waits in the queue.
+            model.objects.filter(pk__in=pks, status=OutboxStatus.PENDING).update(
+                next_attempt_at=now
+            )
+            enqueue_delivery(model(pk=pk) for pk in pks)
+        found += len(pks)
+    return found
