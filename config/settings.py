@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "staffroom.moderation",
     "staffroom.ideas",
     "staffroom.jobs",
+    "staffroom.mail",
     "staffroom.demo",
 ]
 

@@ -25,7 +25,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
@@ -92,9 +92,7 @@ class Outbox(BaseModel):
     class Meta:
         abstract = True
         indexes = [
-            models.Index(
-                fields=["status", "next_attempt_at"], name="%(app_label)s_%(class)s_due"
-            ),
+            models.Index(fields=["status", "next_attempt_at"], name="%(app_label)s_%(class)s_due"),
         ]
 
     # -- for subclasses -------------------------------------------------------------------
@@ -120,7 +118,7 @@ class Outbox(BaseModel):
         """Record the delivery (committed at once). True if this call recorded it."""
         changed = (
             type(self)
-            .objects.filter(pk=self.pk, status=OutboxStatus.SENDING)
+            ._default_manager.filter(pk=self.pk, status=OutboxStatus.SENDING)
             .update(
                 status=OutboxStatus.SENT,
                 done_at=timezone.now(),
@@ -134,7 +132,7 @@ class Outbox(BaseModel):
     def unmark_delivered(self) -> None:
         """The far end refused after the point of no return: back to "sending", so the
         failure handling that follows applies."""
-        type(self).objects.filter(pk=self.pk, status=OutboxStatus.SENT).update(
+        type(self)._default_manager.filter(pk=self.pk, status=OutboxStatus.SENT).update(
             status=OutboxStatus.SENDING, done_at=None
         )
         self.status = OutboxStatus.SENDING
@@ -158,23 +156,28 @@ def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failure: 30 s, 1 min, 2 min … capped at 6 h,
     with ±20% jitter so that many failed rows don't all come back in the same second."""
     wait = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
-    return wait * random.uniform(0.8, 1.2)  # noqa: S311  # spreading load, not a secret
+    jitter = random.uniform(0.8, 1.2)  # noqa: S311  # spreading load, not a secret
+    return timedelta(seconds=wait.total_seconds() * jitter)
 
 
-def enqueue_delivery(items: Iterable[Outbox], *, run_after: Any = None) -> None:
+def enqueue_delivery(items: Iterable[Outbox], *, run_after: datetime | None = None) -> None:
     """Wake workers up for these rows, in the caller's transaction: if it rolls back, so do
     the tasks. Rows are grouped by model into batches of BATCH_SIZE."""
-    from staffroom.jobs.tasks import deliver_outbox
-
     by_model: dict[type[Outbox], list[int]] = {}
     for item in items:
         by_model.setdefault(type(item), []).append(item.pk)
     for model, pks in by_model.items():
-        for start in range(0, len(pks), BATCH_SIZE):
-            task = deliver_outbox.using(queue_name=model.QUEUE)
-            if run_after is not None:
-                task = task.using(run_after=run_after)
-            task.enqueue(model._meta.label, pks[start : start + BATCH_SIZE])
+        enqueue_rows(model, pks, run_after=run_after)
+
+
+def enqueue_rows(model: type[Outbox], pks: list[int], *, run_after: datetime | None = None) -> None:
+    from staffroom.jobs.tasks import deliver_outbox
+
+    task = deliver_outbox.using(queue_name=model.QUEUE)
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    for start in range(0, len(pks), BATCH_SIZE):
+        task.enqueue(model._meta.label, pks[start : start + BATCH_SIZE])
 
 
 def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
@@ -185,7 +188,7 @@ def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
         status=OutboxStatus.SENDING, lease_until__lt=now
     )
     won = (
-        model.objects.filter(pk=pk)
+        model._default_manager.filter(pk=pk)
         .filter(claimable)
         .update(
             status=OutboxStatus.SENDING,
@@ -195,7 +198,8 @@ def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
     )
     if not won:
         return None
-    return model.objects.get(pk=pk)
+    item: OutboxT = model._default_manager.get(pk=pk)
+    return item
 
 
 def record_failure(item: Outbox, error: BaseException) -> None:
@@ -206,7 +210,7 @@ def record_failure(item: Outbox, error: BaseException) -> None:
     now = timezone.now()
     with transaction.atomic():
         if gave_up:
-            changed = model.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+            changed = model._default_manager.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
                 status=OutboxStatus.FAILED, last_error=message, lease_until=None, done_at=now
             )
             if changed:
@@ -215,7 +219,7 @@ def record_failure(item: Outbox, error: BaseException) -> None:
                 item.on_gave_up()
             return
         retry_at = now + backoff(item.attempts)
-        changed = model.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+        changed = model._default_manager.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
             status=OutboxStatus.PENDING,
             last_error=message,
             lease_until=None,
@@ -283,7 +287,7 @@ def sweep(now: Any = None) -> int:
     now = now or timezone.now()
     found = 0
     for model in REGISTRY.values():
-        lost = model.objects.filter(
+        lost = model._default_manager.filter(
             Q(status=OutboxStatus.SENDING, lease_until__lt=now)
             | Q(status=OutboxStatus.PENDING, next_attempt_at__lt=now - STALE_AFTER)
         )
@@ -293,9 +297,9 @@ def sweep(now: Any = None) -> int:
         with transaction.atomic():
             # Overdue pending rows get a fresh due time, so the next sweep leaves them alone
             # while their new task waits in the queue.
-            model.objects.filter(pk__in=pks, status=OutboxStatus.PENDING).update(
+            model._default_manager.filter(pk__in=pks, status=OutboxStatus.PENDING).update(
                 next_attempt_at=now
             )
-            enqueue_delivery(model(pk=pk) for pk in pks)
+            enqueue_rows(model, pks)
         found += len(pks)
     return found

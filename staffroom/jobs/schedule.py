@@ -9,9 +9,10 @@ with the current slot (not every missed one) when it comes back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,12 +28,13 @@ class Periodic:
 
 
 PERIODIC: dict[str, Periodic] = {}
+T = TypeVar("T")
 
 
-def every(interval: timedelta, *, name: str) -> Any:
+def every(interval: timedelta, *, name: str) -> Callable[[T], T]:
     """Decorator for a task (applied above @task()): run it once per `interval`."""
 
-    def register(task: Any) -> Any:
+    def register(task: T) -> T:
         PERIODIC[name] = Periodic(name=name, every=interval, task=task)
         return task
 

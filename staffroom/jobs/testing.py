@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -24,5 +26,5 @@ def run_jobs(*, queue: str = "*", limit: int = 10_000) -> int:
     return DBTaskResult.objects.finished().count() - before
 
 
-def failed_tasks() -> list[DBTaskResult]:
+def failed_tasks() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.failed())

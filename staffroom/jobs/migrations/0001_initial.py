@@ -4,25 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slot', models.DateTimeField()),
-                ('enqueued_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("slot", models.DateTimeField()),
+                ("enqueued_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'periodic job run',
-                'verbose_name_plural': 'periodic job runs',
-                'constraints': [models.UniqueConstraint(fields=('name', 'slot'), name='periodic_run_once_per_slot')],
+                "verbose_name": "periodic job run",
+                "verbose_name_plural": "periodic job runs",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("name", "slot"), name="periodic_run_once_per_slot"
+                    )
+                ],
             },
         ),
     ]
