@@ -38,7 +38,12 @@ run: install
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --size demo
 	@echo "Staffroom is at http://127.0.0.1:$(PORT)/ — demo logins are listed in README.md"
-	DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The background worker (emails, webhooks, periodic jobs) runs beside the web server and
+	@# stops with it.
+	export DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(PY) manage.py worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Build (or top up) the demo hospital: `make demo SIZE=large` for 80,000 people.
 demo: install-python
