@@ -9,4 +9,4 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs register themselves when their module is imported.
-        from staffroom.jobs import tasks  # noqa: F401
+        from staffroom.jobs import tasks, upkeep  # noqa: F401

@@ -25,27 +25,30 @@ class Periodic:
     name: str
     every: timedelta
     task: Any  # a django_tasks Task taking no arguments
+    # Where slots start, after the Unix epoch (UTC): a daily job at 07:00 UTC has 7 hours.
+    offset: timedelta = timedelta(0)
 
 
 PERIODIC: dict[str, Periodic] = {}
 T = TypeVar("T")
 
 
-def every(interval: timedelta, *, name: str) -> Callable[[T], T]:
-    """Decorator for a task (applied above @task()): run it once per `interval`."""
+def every(interval: timedelta, *, name: str, offset: timedelta = timedelta(0)) -> Callable[[T], T]:
+    """Decorator for a task (applied above @task()): run it once per `interval`, in slots
+    starting `offset` after the Unix epoch (UTC)."""
 
     def register(task: T) -> T:
-        PERIODIC[name] = Periodic(name=name, every=interval, task=task)
+        PERIODIC[name] = Periodic(name=name, every=interval, task=task, offset=offset)
         return task
 
     return register
 
 
-def slot_of(now: datetime, interval: timedelta) -> datetime:
-    """The start of the slot `now` falls in, counted from the Unix epoch in UTC."""
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    elapsed = (now - epoch) // interval
-    return epoch + elapsed * interval
+def slot_of(now: datetime, interval: timedelta, offset: timedelta = timedelta(0)) -> datetime:
+    """The start of the slot `now` falls in, counted from the Unix epoch (UTC) + `offset`."""
+    start = datetime(1970, 1, 1, tzinfo=UTC) + offset
+    elapsed = (now - start) // interval
+    return start + elapsed * interval
 
 
 def enqueue_due(now: datetime | None = None) -> list[str]:
@@ -53,7 +56,7 @@ def enqueue_due(now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     started = []
     for periodic in PERIODIC.values():
-        slot = slot_of(now, periodic.every)
+        slot = slot_of(now, periodic.every, periodic.offset)
         if PeriodicRun.objects.filter(name=periodic.name, slot=slot).exists():
             continue
         try:

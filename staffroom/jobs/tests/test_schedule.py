@@ -22,15 +22,30 @@ def test_each_periodic_job_is_enqueued_once_per_slot_however_many_clocks_ask() -
     now = datetime(2026, 11, 24, 14, 7, 31, tzinfo=UTC)
     first = schedule.enqueue_due(now)
     again = schedule.enqueue_due(now + timedelta(seconds=20))
-    assert set(first) == {"sweep", "prune"}
+    assert set(first) == set(schedule.PERIODIC)
     assert again == []
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == len(schedule.PERIODIC)
     next_minute = schedule.enqueue_due(now + timedelta(minutes=1))
-    assert next_minute == ["sweep"]
+    every_minute = [p.name for p in schedule.PERIODIC.values() if p.every == timedelta(minutes=1)]
+    assert sorted(next_minute) == sorted(every_minute)
     assert PeriodicRun.objects.filter(name="sweep").count() == 2
 
 
-def test_the_periodic_jobs_run_in_a_worker() -> None:
-    schedule.enqueue_due()
-    assert run_jobs() == 2
+def test_a_daily_job_with_an_offset_starts_its_slot_at_that_hour() -> None:
+    now = datetime(2026, 11, 24, 6, 59, tzinfo=UTC)
+    seven = timedelta(hours=7)
+    assert schedule.slot_of(now, timedelta(days=1), seven) == datetime(2026, 11, 23, 7, tzinfo=UTC)
+    later = now + timedelta(minutes=2)
+    assert schedule.slot_of(later, timedelta(days=1), seven) == datetime(
+        2026, 11, 24, 7, tzinfo=UTC
+    )
+
+
+def test_the_periodic_jobs_run_in_a_worker_without_failing() -> None:
+    started = schedule.enqueue_due()
+    assert {"sweep", "prune", "publish_scheduled_posts", "daily_upkeep"} <= set(started)
+    assert run_jobs() >= len(started)
     assert not DBTaskResult.objects.failed().exists()
+    upkeep = DBTaskResult.objects.get(task_path__endswith="daily_upkeep")
+    assert upkeep.return_value is not None
+    assert "Audit trail intact" in upkeep.return_value["verify_audit"]

@@ -1,8 +1,9 @@
 """`manage.py purge_directory_imports [--days N]`: delete stored HR files never applied.
 
 A checked upload keeps a copy of the HR export (everyone's names and emails) until it is
-applied. Run this daily (cron, a systemd timer) so that a copy nobody applied is deleted after
-DIRECTORY_IMPORT_KEEP_DAYS days (7 unless the setting says otherwise).
+applied. The workers' clock runs it daily (staffroom.jobs.upkeep), so that a copy nobody
+applied is deleted after DIRECTORY_IMPORT_KEEP_DAYS days (7 unless the setting says
+otherwise).
 """
 
 from __future__ import annotations
