@@ -40,9 +40,6 @@ logger = logging.getLogger(__name__)
 
 # How many rows one task delivers over one connection (an SMTP session, an HTTP client).
 BATCH_SIZE = 50
-# A pending row this long overdue has lost its task (a worker died between taking the task
-# and claiming the row): the sweeper enqueues it again.
-STALE_AFTER = timedelta(minutes=10)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
 
@@ -150,6 +147,12 @@ def register(model: type[OutboxT]) -> type[OutboxT]:
 
 def lease() -> timedelta:
     return timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+
+
+def stale_after() -> timedelta:
+    """A pending row this long overdue has lost its task (a worker died between taking the
+    task and claiming the row, e.g. with the rest of a batch): the sweep enqueues it again."""
+    return timedelta(seconds=settings.JOBS_STALE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -289,7 +292,7 @@ def sweep(now: Any = None) -> int:
     for model in REGISTRY.values():
         lost = model._default_manager.filter(
             Q(status=OutboxStatus.SENDING, lease_until__lt=now)
-            | Q(status=OutboxStatus.PENDING, next_attempt_at__lt=now - STALE_AFTER)
+            | Q(status=OutboxStatus.PENDING, next_attempt_at__lt=now - stale_after())
         )
         pks = list(lost.values_list("pk", flat=True)[:10_000])
         if not pks:

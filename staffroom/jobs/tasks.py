@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -19,7 +20,7 @@ def deliver_outbox(label: str, pks: list[int]) -> dict[str, int]:
     return outbox.deliver_rows(label, pks)
 
 
-@schedule.every(timedelta(minutes=1), name="sweep")
+@schedule.every(timedelta(seconds=settings.JOBS_SWEEP_SECONDS), name="sweep")
 @task()
 def sweep() -> int:
     """Hand deliveries lost by a killed worker, or whose task was lost, to a worker again."""

@@ -18,13 +18,21 @@ from django.db import close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from staffroom.jobs import schedule
+from staffroom.jobs import outbox, schedule
 
 logger = logging.getLogger("staffroom.jobs")
 
 
 def run_clock(stop: threading.Event, interval: float) -> None:
-    """Enqueue due periodic jobs every `interval` seconds until `stop` is set."""
+    """Enqueue due periodic jobs every `interval` seconds until `stop` is set.
+
+    A worker that starts may be replacing one that was killed: it sweeps for lost deliveries
+    at once rather than at the next slot.
+    """
+    try:
+        outbox.sweep()
+    except Exception:
+        logger.exception("The first sweep for lost deliveries failed")
     while not stop.is_set():
         try:
             started = schedule.enqueue_due()
