@@ -48,6 +48,7 @@ from staffroom.discussion.models import (
     Thread,
 )
 from staffroom.notifications.models import Notification
+from staffroom.notifications.services import record_reaction
 from staffroom.privacy.guard import FieldFinding, scan_texts
 from staffroom.privacy.services import (
     guard_before_showing,
@@ -496,13 +497,13 @@ def react(
     target.save(update_fields=["reaction_counts", "reaction_total", "updated_at"])
     if comment is not None:
         Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
-    if result is not None:
+    if existing is None:  # a new reaction, not a change of kind: batched (notifications)
         _notify_reaction(person=person, thread=thread, comment=comment)
     return result
 
 
 def _notify_reaction(*, person: Person, thread: Thread, comment: Comment | None) -> None:
-    """Tell the author, once: an unread reaction notification for the target is enough."""
+    """Tell the author: one unread notification per item gathers its reactions (batched)."""
     if comment is not None:
         recipient_id: int | None = comment.author_id
     else:
@@ -514,25 +515,13 @@ def _notify_reaction(*, person: Person, thread: Thread, comment: Comment | None)
     recipient = Person.objects.select_related("department").filter(pk=recipient_id).first()
     if recipient is None or not _can_see(recipient, thread):
         return  # nobody is told about a discussion they may not see
-    unread = Notification.objects.filter(
+    # The anonymous author of the thread's idea reacts unnamed, as they comment (decision 18).
+    anonymous = writes_anonymously(thread=thread, author=person)
+    record_reaction(
         recipient_id=recipient_id,
-        kind=Notification.Kind.REACTION,
-        thread=thread,
-        read_at__isnull=True,
-    )
-    unread = (
-        unread.filter(comment=comment)
-        if comment is not None
-        else unread.filter(comment__isnull=True)
-    )
-    if unread.exists():
-        return
-    Notification.objects.create(
-        recipient_id=recipient_id,
-        kind=Notification.Kind.REACTION,
-        actor=person,
-        thread=thread,
-        comment=comment,
+        actor=None if anonymous else person,
+        thread_id=thread.pk,
+        comment_id=comment.pk if comment is not None else None,
     )
 
 

@@ -26,6 +26,12 @@ class Notification(BaseModel):
         IDEA_UPDATE = "idea_update", _("Idea update")
         # Told to the reviewers an idea is routed to: a new idea waits for them.
         IDEA_TO_REVIEW = "idea_to_review", _("Idea to review")
+        # Told to the followers of a channel who asked for it (DeliverySettings.channel_posts):
+        # a post went live there. At most one per person and post (constraint below).
+        CHANNEL_POST = "channel_post", _("New post in a channel you follow")
+        # Told to a channel's editors and whoever connected it: a chat webhook kept failing
+        # and was paused; `message` says why.
+        CHAT_HOOK_PAUSED = "chat_hook_paused", _("Chat room paused")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -43,6 +49,11 @@ class Notification(BaseModel):
     # Words from a moderator or privacy officer to the recipient (why something happened).
     message = models.CharField(max_length=1000, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A REACTION notification stands for every reaction to the same item while it is unread:
+    # `actor` is the latest to react, this many others reacted before them ("Ana and 12
+    # others reacted"). Stored when a reaction is added, never recounted (a withdrawn
+    # reaction doesn't take one off).
+    others_count = models.PositiveIntegerField(default=0)
     # Not yet looked at by the email job (staffroom.mail): it emails the notification at once
     # if the recipient wants this kind by email, then clears the flag. Stored history (demo
     # seeding, rows from before email existed) is created with False.
@@ -58,6 +69,14 @@ class Notification(BaseModel):
                 fields=["id"],
                 condition=models.Q(email_pending=True),
                 name="notification_email_pending",
+            ),
+        ]
+        constraints = [
+            # The channel-post fan-out may run twice (a retried task): nobody is told twice.
+            models.UniqueConstraint(
+                fields=["recipient", "thread"],
+                condition=models.Q(kind="channel_post"),
+                name="notification_one_per_channel_post",
             ),
         ]
 
@@ -82,6 +101,7 @@ def default_email_kinds() -> list[str]:
         kind.PRIVACY,
         kind.IDEA_UPDATE,
         kind.IDEA_TO_REVIEW,
+        kind.CHAT_HOOK_PAUSED,
     ]
 
 
@@ -108,3 +128,21 @@ class DeliverySettings(BaseModel):
 
     def __str__(self) -> str:
         return f"delivery settings of {self.person_id}"
+
+
+class ChannelPostFanout(BaseModel):
+    """A post whose followers are being (or were) told it went live: one row per post, so a
+    post edited, re-published or released again queues its fan-out once
+    (notifications.channel_posts)."""
+
+    post = models.OneToOneField("staffchannels.Post", on_delete=models.CASCADE, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    # How many people the fan-out told (0: nobody opted in, or the post was no longer news).
+    notified = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("channel post fan-out")
+        verbose_name_plural = _("channel post fan-outs")
+
+    def __str__(self) -> str:
+        return f"fan-out of post {self.post_id}"

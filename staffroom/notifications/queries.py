@@ -60,7 +60,13 @@ def notification_page(
     rows = (
         Notification.objects.filter(recipient=viewer)
         .filter(_shown_condition())
-        .select_related("actor", "thread", *subjects.subject_relations("thread__"))
+        .select_related(
+            "actor",
+            "thread",
+            *subjects.subject_relations("thread__"),
+            # A new post's channel is named ("New post in Let's Talk").
+            "thread__post__channel",
+        )
         .annotate(comment_visibility=F("comment__visibility"))
     )
     if only_id is not None:
@@ -99,6 +105,13 @@ def _item(notification: Notification, visible: set[int]) -> NotificationItem | N
             notification=notification,
             subject_title=str(_("the list of revealed authors")),
             url=reverse("privacy:reveals"),
+        )
+    if notification.kind == Notification.Kind.CHAT_HOOK_PAUSED:
+        # For a channel's editors: their chat rooms, where the paused one says why.
+        return NotificationItem(
+            notification=notification,
+            subject_title=str(_("your chat rooms")),
+            url=reverse("chat:mine"),
         )
     if notification.kind in ABOUT_OWN_ITEM:
         return _own_item(notification, visible)

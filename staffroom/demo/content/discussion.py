@@ -470,6 +470,7 @@ def _mentions_and_notifications(
                 read_at=read,
                 created_at=when,
                 updated_at=when,
+                email_pending=False,  # history: never emailed when the worker starts
             )
         )
 

@@ -365,7 +365,8 @@ def test_the_nurse_has_unread_notifications_of_mentions_and_replies(built: DemoR
     unread = Notification.objects.filter(recipient__username="nurse", read_at=None)
     assert unread.count() >= 3
     kinds = set(unread.values_list("kind", flat=True))
-    assert {"mention", "reply"} <= kinds <= {"mention", "reply", "idea_update"}
+    assert {"mention", "reply"} <= kinds
+    assert kinds <= {"mention", "reply", "idea_update", "reaction", "channel_post"}
     assert Notification.objects.filter(recipient__username="nurse").exclude(read_at=None).exists()
     for n in Notification.objects.filter(kind="reply").select_related("comment"):
         assert n.comment is not None

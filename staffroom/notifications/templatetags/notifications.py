@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 
 from staffroom.notifications.queries import UNREAD_SHOWN_UP_TO, unread_count
 
@@ -14,7 +15,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def unread_notifications(context: Any) -> str:
     """The signed-in person's unread count as shown: "", "3" or "99+". Memoised per request."""
-    request = context.get("request")
+    return shown_unread_count(context.get("request"))
+
+
+def shown_unread_count(request: HttpRequest | None) -> str:
+    """unread_notifications for a request: one query the first time, none after."""
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return ""
@@ -28,5 +33,5 @@ def unread_notifications(context: Any) -> str:
             if count > UNREAD_SHOWN_UP_TO
             else str(count)
         )
-        request._unread_notifications = shown
+        request._unread_notifications = shown  # type: ignore[attr-defined]  # per-request memo
     return shown

@@ -183,3 +183,96 @@ def test_the_list_costs_the_same_queries_for_few_or_many_notifications(
         post_comment(thread=PostFactory().thread, author=PersonFactory(), body=f"{i} @grace.okafor")
     many = query_count(lambda: client.get(LIST))
     assert few == many
+
+
+def channel_post_for(person: Person, *, title: str = "Flu jabs") -> Post:
+    post = PostFactory(title=title)
+    Notification.objects.create(
+        recipient=person, kind=Notification.Kind.CHANNEL_POST, actor=post.author, thread=post.thread
+    )
+    return post
+
+
+def batched_reaction_for(person: Person) -> Notification:
+    post = PostFactory(title="Handover at 7")
+    mine = post_comment(thread=post.thread, author=person, body="Mine")
+    for _ in range(3):
+        react(person=PersonFactory(), thread=post.thread, comment=mine, kind="like")
+    return Notification.objects.get(recipient=person, kind=Notification.Kind.REACTION, comment=mine)
+
+
+def test_marking_one_read_works_for_a_batched_reaction_and_a_channel_post(
+    client: Client, nurse: Person
+) -> None:
+    batch = batched_reaction_for(nurse)
+    channel_post_for(nurse)
+    assert unread_count(nurse) == 2
+    body = client.post(MARK, {"notification": batch.pk}, headers=HTMX).content.decode()
+    assert "and 2 others reacted to your comment on" in body
+    assert "notification--unread" not in body
+    assert unread_count(nurse) == 1
+    other = Notification.objects.get(kind=Notification.Kind.CHANNEL_POST)
+    client.post(MARK, {"notification": other.pk})
+    assert unread_count(nurse) == 0
+
+
+def test_marking_all_read_covers_the_new_kinds(client: Client, nurse: Person) -> None:
+    batched_reaction_for(nurse)
+    channel_post_for(nurse)
+    mention(nurse)
+    body = client.post(MARK, {"all": "1"}, headers=HTMX).content.decode()
+    assert "New post in" in body
+    assert "notification--unread" not in body
+    assert unread_count(nurse) == 0
+
+
+def test_opening_a_channel_post_notification_goes_to_the_post(
+    client: Client, nurse: Person
+) -> None:
+    post = channel_post_for(nurse)
+    notification = Notification.objects.get()
+    response = client.post(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    assert response["Location"] == post.get_absolute_url()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_a_channel_post_the_person_can_no_longer_see_is_neither_listed_nor_counted(
+    client: Client, nurse: Person
+) -> None:
+    post = channel_post_for(nurse, title="Soon restricted")
+    post.audience_departments.set([DepartmentFactory()])
+    Post.objects.filter(pk=post.pk).update(audience_restricted=True)
+    assert unread_count(nurse) == 0
+    assert "Soon restricted" not in client.get(LIST).content.decode()
+
+
+def test_the_list_costs_the_same_queries_with_many_batches_and_channel_posts(
+    client: Client, nurse: Person, query_count: Callable[[Callable[[], object]], int]
+) -> None:
+    batched_reaction_for(nurse)
+    channel_post_for(nurse)
+    client.get(LIST)
+    few = query_count(lambda: client.get(LIST))
+    for i in range(15):
+        if i % 5 == 0:
+            batched_reaction_for(nurse)
+        channel_post_for(nurse, title=f"Post {i}")
+    many = query_count(lambda: client.get(LIST))
+    assert few == many
+
+
+def test_marking_read_with_htmx_also_updates_the_bell_out_of_band(
+    client: Client, nurse: Person
+) -> None:
+    mention(nurse)
+    mention(nurse)
+    first = Notification.objects.order_by("pk").first()
+    assert first is not None
+    body = client.post(MARK, {"notification": first.pk}, headers=HTMX).content.decode()
+    assert 'id="notification-bell"' in body
+    assert 'hx-swap-oob="true"' in body
+    assert '<span class="badge">1<span class="visually-hidden"> unread</span>' in body
+    body = client.post(MARK, {"all": "1"}, headers=HTMX).content.decode()
+    assert 'hx-swap-oob="true"' in body
+    assert "unread</span>" not in body.split('id="notification-bell"')[1]
