@@ -8,11 +8,18 @@ personal sits in the queue table.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staffroom.jobs import outbox
+
+logger = logging.getLogger(__name__)
 
 
 class EmailKind(models.TextChoices):
@@ -50,3 +57,39 @@ class OutboundEmail(outbox.Outbox):
 
     def describe(self) -> str:
         return f"{self.get_kind_display()} email to person {self.recipient_id}"
+
+    # -- delivery (staffroom.mail.delivery, decision 0021) ---------------------------------
+
+    @classmethod
+    def session(cls) -> contextlib.AbstractContextManager[Any]:
+        from staffroom.mail.delivery import open_session
+
+        return open_session()
+
+    def deliver(self, session: Any) -> None:
+        from staffroom.mail.delivery import deliver
+
+        deliver(self, session)
+
+    def on_gave_up(self) -> None:
+        # The row, with its reason, is listed for administrators at /system/jobs/; the reason
+        # names the address, never the email's words.
+        logger.warning("Gave up on %s: %s", self.describe(), self.last_error)
+
+    def cancel(self, reason: str) -> None:
+        """Nothing to send any more: not a failure, so not retried and not listed as one."""
+        type(self)._default_manager.filter(pk=self.pk, status=outbox.OutboxStatus.SENDING).update(
+            status=outbox.OutboxStatus.CANCELLED,
+            done_at=timezone.now(),
+            lease_until=None,
+            last_error=reason[:1000],
+        )
+        self.status = outbox.OutboxStatus.CANCELLED
+
+    def record_address(self, address: str, message_id: str) -> None:
+        """Where it is being sent, stored before sending (an administrator reads it beside a
+        failure)."""
+        self.to_address, self.message_id = address[:254], message_id[:255]
+        type(self)._default_manager.filter(pk=self.pk).update(
+            to_address=self.to_address, message_id=self.message_id
+        )

@@ -37,6 +37,9 @@ ALLOWED_URL_NAMES = frozenset(
         "set_language",
         "notifications:mark_read",
         "notifications:open",
+        # Turning emails off is never refused, signed in or from an email's link.
+        "notifications:settings",
+        "mail:unsubscribe",
     }
 )
 TEMPLATE = "moderation/suspended.html"
