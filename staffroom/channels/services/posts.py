@@ -40,7 +40,7 @@ because nothing runs at that moment.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
@@ -74,6 +74,7 @@ from staffroom.core.models import Visibility
 from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
 from staffroom.core.uploads import check_attachment, process_image
 from staffroom.discussion.services import new_thread, record_backlinks, record_mentions
+from staffroom.notifications.channel_posts import post_went_live
 from staffroom.organisation.models import Department, JobFamily, Site
 from staffroom.privacy.guard import FieldFinding, scan_texts
 from staffroom.strategy.models import Initiative
@@ -225,11 +226,18 @@ def render_body(body: str) -> RenderedText:
     return render_markdown(body, people=people)
 
 
+# Called where `post_went_live` is, in the same transaction; apps register in ready().
+after_post_went_live: list[Callable[[Post], object]] = []
+
+
 def _record_links(post: Post, rendered: RenderedText, author: Person) -> None:
     if post.status not in _COUNTED or post.visibility != Visibility.VISIBLE:
         return
     record_mentions(thread=post.thread, author=author, usernames=rendered.mentions)
     record_backlinks(source=post.thread, paths=rendered.internal_paths)
+    post_went_live(post)  # its channel's followers who asked are told (once per post)
+    for callback in after_post_went_live:  # chat cards (staffroom.chat)
+        callback(post)
 
 
 def _set_tags(post: Post, tags: Sequence[str]) -> None:
@@ -916,8 +924,8 @@ def publish_due_posts() -> int:
 
     Visibility never waits for this (a scheduled post is live once `published_at` passes);
     it exists so the people mentioned in a scheduled post are notified once they can see it,
-    which they couldn't when it was scheduled. Run every few minutes by cron (docs/deploy.md);
-    the job system of a later issue will run it instead. Safe to run twice at once: each post
+    which they couldn't when it was scheduled. The workers' clock runs it every minute
+    (staffroom.jobs.upkeep). Safe to run twice at once: each post
     is taken under a row lock and only while still scheduled.
     """
     due = list(

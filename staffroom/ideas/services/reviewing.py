@@ -30,6 +30,7 @@ Locks (never a deadlock, so never an error page for a lock):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -61,6 +62,9 @@ REPEAT_WINDOW = timedelta(minutes=2)
 MERGE_LOCK = "ideas.merge"
 # A notification carries the response's first words; the idea's page has the rest.
 NOTIFICATION_WORDS = 300
+
+# Called with each new response, in its transaction; apps register in ready().
+after_response: list[Callable[[Response], object]] = []
 
 # What a reviewer may set by answering. Duplicate only comes with a merge (its votes move).
 RESPONSE_STATUSES = tuple(status for status in Status if status != Status.DUPLICATE)
@@ -263,6 +267,8 @@ def respond(*, idea: Idea, reviewer: Person, message: str, status: str | None = 
         _tell_followers(
             idea=current, reviewer=reviewer, message=text, recipients=_people_told_about(current)
         )
+        for callback in after_response:  # chat cards of decisions (staffroom.chat)
+            callback(response)
     _copy_state(current, idea)
     return response
 
