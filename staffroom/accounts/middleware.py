@@ -18,6 +18,8 @@ from django_htmx.http import HttpResponseClientRedirect
 LAST_SEEN_KEY = "staffroom_last_seen"
 SIGNED_IN_AT_KEY = "staffroom_signed_in_at"
 SHARED_DEVICE_KEY = "staffroom_shared_device"
+# Sent by requests a page makes on its own, on a timer (notifications/bell.html).
+BACKGROUND_HEADER = "X-Staffroom-Poll"
 # Refresh the stored timestamp at most this often, so most requests don't write the session.
 _TOUCH_EVERY_SECONDS = 60
 
@@ -31,13 +33,23 @@ def idle_limit_seconds(request: HttpRequest) -> int:
     return int(minutes) * 60
 
 
+# Sent with every sign-out: the browser's cache and the service worker's storage (posts kept
+# for offline reading, decision 25) must not outlive the session on a shared ward computer.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
 def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
     logout(request)
     messages.info(request, message)
     login_url = redirect_to_login(request.get_full_path()).url
-    if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(login_url)
-    return redirect(login_url)
+    # The header, not request.htmx: HtmxMiddleware runs after this one (config/settings.py).
+    response: HttpResponse = (
+        HttpResponseClientRedirect(login_url)
+        if request.headers.get("HX-Request") == "true"
+        else redirect(login_url)
+    )
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 class IdleTimeoutMiddleware:
@@ -66,7 +78,11 @@ class IdleTimeoutMiddleware:
                     _("For safety, sessions end after %(hours)d hours. Please sign in again.")
                     % {"hours": hours},
                 )
-            if not isinstance(last_seen, int) or now - last_seen >= _TOUCH_EVERY_SECONDS:
+            # A page asking by itself (the notification bell's refresh) is not activity.
+            background = request.headers.get(BACKGROUND_HEADER) == "1"
+            if not background and (
+                not isinstance(last_seen, int) or now - last_seen >= _TOUCH_EVERY_SECONDS
+            ):
                 request.session[LAST_SEEN_KEY] = now
         response = self.get_response(request)
         # Stamp the session when it is first signed in (the sign-in view has just run).

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from staffroom.accounts.data_export import build_personal_data_export, export_filename, sections
 from staffroom.accounts.erasure import erase_person
 from staffroom.accounts.forms import ErasePersonForm, SetOrResetPasswordForm, SignInForm
-from staffroom.accounts.middleware import SHARED_DEVICE_KEY
+from staffroom.accounts.middleware import CLEAR_SITE_DATA, SHARED_DEVICE_KEY
 from staffroom.accounts.models import Person
 from staffroom.accounts.permissions import check_erase_person
 from staffroom.audit.models import AuditAction
@@ -75,6 +75,8 @@ class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You're signed out."))
+        # Shared ward computers: drop posts kept for offline reading (decision 0025).
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
 
