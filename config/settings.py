@@ -95,7 +95,11 @@ INSTALLED_APPS = [
     "staffroom.moderation",
     "staffroom.ideas",
     "staffroom.jobs",
+    "staffroom.webapp",
+    "staffroom.kiosk",
+    "staffroom.events",
     "staffroom.mail",
+    "staffroom.chat",
     "staffroom.demo",
 ]
 
@@ -265,6 +269,7 @@ _RATE_LIMIT_DEFAULTS = {
     "flag": {"per_person": "20/h", "per_ip": "300/h"},
     "search": {"per_person": "60/m", "per_ip": "1200/m"},
     "export": {"per_person": "5/h", "per_ip": "300/h"},
+    "unsubscribe": {"per_ip": "600/10m"},
 }
 RATE_LIMITS = {
     action: {
@@ -347,6 +352,15 @@ TASKS = {
 JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=300)
 # How often each worker's clock looks for periodic jobs to enqueue.
 JOBS_CLOCK_SECONDS = env.float("JOBS_CLOCK_SECONDS", default=10.0)
+# How often deliveries lost by a killed worker are looked for, and how long a waiting delivery
+# may stay overdue before it is thought lost (its task died with a worker) and queued again.
+JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=60)
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=600)
+
+# Chat webhooks (decision 22): hosts allowed besides Slack's and Microsoft's (e.g. a
+# self-hosted chat server), and a CA bundle for an internal chat server's certificate.
+CHAT_WEBHOOK_ALLOWED_HOSTS = env.list("CHAT_WEBHOOK_ALLOWED_HOSTS", default=[])
+CHAT_WEBHOOK_CA_BUNDLE = env.str("CHAT_WEBHOOK_CA_BUNDLE", default="")
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Staffroom <staffroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

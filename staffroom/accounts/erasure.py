@@ -133,6 +133,17 @@ LINKS: dict[str, tuple[str, str]] = {
     "ideas.Campaign.created_by": (KEEP, "who posed a campaign"),
     "ideas.Category_reviewers.person": (DELETE, "a reviewing role; nobody holds it now"),
     "ideas.Campaign_reviewers.person": (DELETE, "a reviewing role; nobody holds it now"),
+    # Issue 6: events, chat rooms, break-room screens, email
+    "events.Event.created_by": (KEEP, "who set up an event"),
+    "chat.ChatHook.created_by": (KEEP, "who connected a channel's chat room"),
+    "chat.ChatDelivery.requested_by": (KEEP, "who sent a test card to a channel's chat room"),
+    "kiosk.Screen.created_by": (KEEP, "who set up a break-room screen"),
+    "kiosk.Screen.revoked_by": (KEEP, "who switched a screen off or gave it a new address"),
+    "notifications.DeliverySettings.person": (DELETE, "their notification and email choices"),
+    "mail.OutboundEmail.recipient": (
+        DELETE,
+        "addressed to them only, with their email address; one not yet sent is never sent",
+    ),
 }
 
 

@@ -70,6 +70,16 @@ class AuditAction(models.TextChoices):
     IDEA_MERGED = "idea_merged", _("Ideas merged")
     IDEA_IMPACT_RECORDED = "idea_impact_recorded", _("Idea impact recorded")
     CAMPAIGN_SAVED = "campaign_saved", _("Campaign saved")
+    SCREEN_ADDED = "screen_added", _("Break-room screen added")
+    SCREEN_ADDRESS_CHANGED = "screen_address_changed", _("Break-room screen given a new address")
+    SCREEN_SWITCHED_OFF = "screen_switched_off", _("Break-room screen switched off")
+    EVENT_SAVED = "event_saved", _("Event saved")  # events (issue 6)
+    EVENT_CANCELLED = "event_cancelled", _("Event cancelled")  # events (issue 6)
+    DELIVERY_RETRIED = "delivery_retried", _("Failed delivery retried")  # jobs (issue 6)
+    CHAT_HOOK_ADDED = "chat_hook_added", _("Chat webhook connected")  # chat (issue 6)
+    CHAT_HOOK_PAUSED = "chat_hook_paused", _("Chat webhook paused")  # chat (issue 6)
+    CHAT_HOOK_RESUMED = "chat_hook_resumed", _("Chat webhook resumed")  # chat (issue 6)
+    CHAT_HOOK_REMOVED = "chat_hook_removed", _("Chat webhook disconnected")  # chat (issue 6)
 
 
 class AuditEntry(models.Model):

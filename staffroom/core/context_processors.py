@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staffroom.accounts.permissions import is_administrator
 from staffroom.audit.permissions import can_view_audit
+from staffroom.kiosk.permissions import can_manage_screens
 from staffroom.privacy.permissions import can_review_holds
 
 
@@ -40,14 +41,19 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("Channels"), reverse("channels:channel_list"), also=("/posts/", "/tags/")),
         NavItem(_("Plan"), reverse("strategy:plan_current"), also=("/initiatives/",)),
         NavItem(_("Ideas"), reverse("ideas:board")),
+        NavItem(_("Events"), reverse("events:list")),
         NavItem(_("People"), reverse("organisation:directory")),
         NavItem(_("Departments"), reverse("organisation:department_index"), also=("/units/",)),
     ]
     if is_administrator(request.user):
-        items.append(NavItem(_("Administration"), reverse("organisation:import_list")))
+        items.append(
+            NavItem(_("Administration"), reverse("organisation:import_list"), also=("/system/",))
+        )
     if can_review_holds(request.user):  # PHI guard (issue 4): privacy officers and admins
         items.append(NavItem(_("Privacy review"), reverse("privacy:queue")))
     if can_view_audit(request.user):  # audit trail (issue 4): privacy officers and admins
         items.append(NavItem(_("Audit trail"), reverse("audit:list")))
+    if can_manage_screens(request.user):  # break-room screens (issue 6): communications
+        items.append(NavItem(_("Screens"), reverse("kiosk:screen_list")))
     current = next((item for item in items if item.is_current(request.path)), None)
     return {**base, "nav_items": items, "nav_current": current}

@@ -61,6 +61,13 @@ DEMO_STEPS: list[str] = [
     "staffroom.demo.content.safety.build_safety",
     "staffroom.demo.content.ideas.build_ideas",
     "staffroom.demo.content.ideas_bulk.build_bulk_ideas",
+    "staffroom.demo.content.kiosk.build_screens",
+    "staffroom.demo.content.events.build_events",
+    "staffroom.demo.content.chat.build_chat_hooks",
+    # After every step that writes notifications: it marks them all as history (never
+    # emailed). Steps after it may read notifications but must not write any.
+    "staffroom.demo.content.notifications.build_notifications",
+    "staffroom.demo.content.mail.build_email_history",
 ]
 
 DemoStep = Callable[["DemoBuild"], None]

@@ -255,7 +255,8 @@ def deliver_rows(label: str, pks: list[int]) -> dict[str, int]:
                     _postpone(model, pks[pks.index(pk) + 1 :], error)
                     break
                 continue
-            item.mark_delivered()
+            if item.status != OutboxStatus.SENT:  # unless deliver() marked it itself
+                item.mark_delivered()
             outcome["delivered"] += 1
     return outcome
 

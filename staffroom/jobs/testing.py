@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -22,7 +23,13 @@ def run_jobs(*, queue: str = "*", limit: int = 10_000) -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    worker.run()
+    # The worker closes "old" connections between tasks; inside a test's transaction Django
+    # thinks the connection unusable (autocommit is off) and would close it, losing the test's
+    # data on PostgreSQL. Between real processes the worker's own behaviour stands.
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
+    ):
+        worker.run()
     return DBTaskResult.objects.finished().count() - before
 
 

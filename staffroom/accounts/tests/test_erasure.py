@@ -194,6 +194,44 @@ def test_every_link_to_a_person_has_an_erasure_decision() -> None:
     assert sorted(labels - LINKS.keys()) == []
 
 
+def test_their_email_and_settings_go_and_what_they_set_up_for_others_stays(
+    leaver: Person, colleague: Person, administrator: Person, post: Post
+) -> None:
+    # Issue 6's links: emails to them and their choices only describe them; a chat room they
+    # connected and a break-room screen they set up serve everyone and stay.
+    from staffroom.chat.models import ChatHook
+    from staffroom.kiosk.models import Screen
+    from staffroom.kiosk.services import create_screen
+    from staffroom.mail.models import EmailKind, OutboundEmail
+    from staffroom.notifications.models import DeliverySettings, DigestFrequency
+
+    DeliverySettings.objects.create(person=leaver, digest=DigestFrequency.OFF)
+    DeliverySettings.objects.create(person=colleague)
+    mine = OutboundEmail.objects.create(
+        key="digest:leaver", recipient=leaver, kind=EmailKind.DIGEST, to_address=leaver.email
+    )
+    theirs = OutboundEmail.objects.create(
+        key="digest:colleague", recipient=colleague, kind=EmailKind.DIGEST
+    )
+    hook = ChatHook.objects.create(
+        channel=post.channel,
+        kind="slack",
+        name="#ward",
+        url="https://hooks.slack.com/services/T0/B0/x",
+        created_by=leaver,
+    )
+    screen, _secret = create_screen(creator=leaver, name="Ward 3 break room")
+
+    erase_person(person=leaver, by=administrator, reason=ErasureReason.PERSON_ASKED)
+
+    assert not DeliverySettings.objects.filter(person=leaver).exists()
+    assert not OutboundEmail.objects.filter(pk=mine.pk).exists()
+    assert DeliverySettings.objects.filter(person=colleague).exists()
+    assert OutboundEmail.objects.filter(pk=theirs.pk).exists()
+    assert ChatHook.objects.get(pk=hook.pk).created_by_id == leaver.pk
+    assert Screen.objects.get(pk=screen.pk).created_by_id == leaver.pk
+
+
 def test_a_colleague_s_mention_of_them_no_longer_links_to_or_names_them(
     leaver: Person, colleague: Person, administrator: Person, post: Post
 ) -> None:

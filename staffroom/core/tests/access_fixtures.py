@@ -6,7 +6,9 @@ comments (edited, so they have earlier words too), with their privacy holds and 
 exposure report, an audit entry, a directory import; and the idea box's things (issue 5): a
 visible idea, a held and a hidden one, an anonymous one whose author's *name* is a marker, a
 duplicate merged into another, an implemented idea with its measured impact, an open and a
-closed campaign. Every object carries a marker word of
+closed campaign; and issue 6's: an event for department A, and a chat room connected to
+department A's channel (its name a marker for the channel's editors, its secret webhook
+address one for nobody) with a card to it that failed. Every object carries a marker word of
 its own ("ZEBRA…") in its title or body (and its attachment), so a test can say "this word
 must not be anywhere in the response".
 
@@ -38,9 +40,12 @@ from staffroom.channels.models import Channel, Post
 from staffroom.channels.services.posts import add_post_attachment, add_post_image
 from staffroom.channels.services.sharing import make_post_public, regenerate_feed_token
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory, TagFactory
+from staffroom.chat.models import ChatDelivery, ChatHook, DeliveryKind, HookKind
 from staffroom.core.models import Visibility
 from staffroom.discussion.models import Backlink, Comment
 from staffroom.discussion.services import edit_comment, post_comment
+from staffroom.events.models import Event
+from staffroom.events.services import save_event
 from staffroom.ideas.models import Campaign, Category, Idea, Status
 from staffroom.moderation.models import FlagReason
 from staffroom.moderation.services import flag_item, hide_item
@@ -125,6 +130,12 @@ MARKERS = {
     "impact": "ZEBRAIMPACT",
     "open_campaign": "ZEBRAOPENCAMPAIGN",
     "closed_campaign": "ZEBRACLOSEDCAMPAIGN",
+    # Events (issue 6): a briefing for department A
+    "event_a": "ZEBRAEVENTA",
+    # Chat rooms (issue 6): department A's channel is connected to a Slack room; its name is
+    # the channel editors' to read, its webhook address (the secret part of it) nobody's.
+    "chat_hook": "ZEBRACHATROOM",
+    "hook_secret": "ZEBRAHOOKSECRET",
 }
 # A word every post and comment also carries, to search for everything at once.
 COMMON_WORD = "quokkaward"
@@ -135,6 +146,7 @@ IDEA_WORD = "wombatward"
 NAMES = frozenset({"anon_author"})
 
 _EDITORS_A = frozenset({EDITOR_A, COMMS, ADMIN})
+_DEPT_A_READERS = frozenset({NURSE, COLLEAGUE, EDITOR_A, REVIEWER_A})
 _DEPT_A_AUDIENCE = frozenset({NURSE, COLLEAGUE, REVIEWER_A}) | _EDITORS_A
 
 # Who may read each object's words, anywhere: its page, lists, search, feeds, downloads.
@@ -183,13 +195,19 @@ SEES: dict[str, frozenset[str]] = {
     "impact": ALL,
     "open_campaign": ALL,
     "closed_campaign": ALL,
+    # An event for department A: its people, and the communications team who manage events
+    # (and so see every event, in lists and calendar feeds too).
+    "event_a": _DEPT_A_READERS | {COMMS, ADMIN},
+    # A chat room connected to department A's channel: its editors manage it. Its address is
+    # a secret once saved (whoever has it can post in the room): shown to nobody, masked.
+    "chat_hook": _EDITORS_A,
+    "hook_secret": NOBODY,
 }
 
 # Who finds each object in lists — the home feed, channel and tag pages, Atom feeds, search,
 # notifications: only what is live, visible and meant for them (editors' rights don't put
 # other audiences' posts in their feeds). Used for the controls, which check that a list
 # does show what it should.
-_DEPT_A_READERS = frozenset({NURSE, COLLEAGUE, EDITOR_A, REVIEWER_A})
 LISTED: dict[str, frozenset[str]] = {
     "target_a": _DEPT_A_READERS,
     "target_site_2": frozenset({SITE_2}),
@@ -201,6 +219,8 @@ LISTED: dict[str, frozenset[str]] = {
     "idea_a": ALL,
     "anon_idea": ALL,
     "implemented_idea": ALL,
+    # Events aren't searched: the events page and calendar feeds are checked against SEES,
+    # which for an event is exactly who finds it listed.
 }
 
 POSTS = (
@@ -258,6 +278,10 @@ class World:
     # The idea box: ideas and campaigns by key (IDEAS; "open_campaign", "closed_campaign").
     ideas: dict[str, Idea] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
+    # Events (issue 6), by key ("event_a").
+    events: dict[str, Event] = field(default_factory=dict)
+    # Chat rooms (issue 6): the Slack room connected to department A's channel.
+    chat_hook: ChatHook | None = None
 
     def obj(self, key: str) -> Any:
         if key in self.posts:
@@ -268,6 +292,8 @@ class World:
             return self.ideas[key]
         if key in self.campaigns:
             return self.campaigns[key]
+        if key in self.events:
+            return self.events[key]
         return {
             "initiative": self.initiative,
             "directory_import": self.directory_import,
@@ -516,6 +542,35 @@ def build_world() -> World:
         exposure_report=exposure_report,
         ideas=ideas,
         campaigns=campaigns,
+        events={
+            "event_a": save_event(
+                editor=comms,
+                title=f"Ward briefing {MARKERS['event_a']}",
+                description=f"The new rota, {MARKERS['event_a']}.",
+                starts_at=now + timedelta(days=3),
+                ends_at=now + timedelta(days=3, hours=1),
+                audience_departments=[dept_a],
+            )
+        },
+    )
+    # Department A's channel posts to a Slack room, connected by its editor; one card to it
+    # failed for good (so the administrators' jobs page lists a delivery about it).
+    world.chat_hook = ChatHook.objects.create(
+        channel=channel_a,
+        kind=HookKind.SLACK,
+        name=f"#ward-news {MARKERS['chat_hook']}",
+        url=f"https://hooks.slack.com/services/T0/{MARKERS['hook_secret']}/abcd",
+        created_by=editor_a,
+    )
+    ChatDelivery.objects.create(
+        key=f"post:{posts['target_a'].pk}:hook:{world.chat_hook.pk}",
+        hook=world.chat_hook,
+        kind=DeliveryKind.POST,
+        post=posts["target_a"],
+        status="failed",
+        attempts=8,
+        last_error="HTTP 500 from the chat service",
+        done_at=now,
     )
     # Everyone was told about every post (a mention): the inbox must show only what each
     # person may see now.

@@ -106,6 +106,11 @@ IDEA_REVIEWERS_A = frozenset({REVIEWER_A, ADMIN})
 ANY_IDEA_REVIEWER = frozenset({REVIEWER_A, DEPT_B, ADMIN})
 IDEA_STATS = frozenset({COMMS, ADMIN})
 CAMPAIGN_MANAGERS = frozenset({COMMS, ADMIN})
+EVENT_MANAGERS = frozenset({COMMS, ADMIN})
+SCREEN_MANAGERS = frozenset({COMMS, ADMIN})
+# What a break-room screen may show whoever holds its address: ideas every member of staff reads
+# (never a name: the anonymous author stays a marker nobody finds there).
+WALL = ("idea_a", "anon_idea", "implemented_idea", "impact")
 # Ideas nobody may vote for, follow or answer: withheld (held: the PHI guard; hidden: a
 # moderator). Those who may see one are told why; everyone else gets a 404.
 WITHHELD_IDEAS = ("held_idea", "hidden_idea")
@@ -203,6 +208,64 @@ def _campaign(w: World, obj: str, role: str) -> dict[str, Any]:
     return {"slug": w.campaigns[obj].slug}
 
 
+def _event(w: World, obj: str, role: str) -> dict[str, Any]:
+    return {"pk": w.events[obj].pk}
+
+
+def _calendar(w: World, obj: str, role: str) -> dict[str, Any]:
+    return {"token": w.feed_tokens[role]}
+
+
+def _screen(w: World, obj: str, role: str) -> dict[str, Any]:
+    from staffroom.kiosk.tests.factories import make_screen
+
+    return {"pk": make_screen("Break room", creator=w.people[COMMS])[0].pk}
+
+
+def _screen_address(w: World, obj: str, role: str) -> dict[str, Any]:
+    """An organisation-wide screen's secret, or (obj "made_up") an address that never was,
+    (obj "dept_a_screen") the secret of department A's screen, (obj "switched_off") the old
+    secret of a screen switched off."""
+    from staffroom.kiosk.services import switch_off_screen
+    from staffroom.kiosk.tests.factories import make_screen
+
+    comms = w.people[COMMS]
+    if obj == "made_up":
+        return {"secret": "made-up-" + "0" * 35}
+    if obj == "dept_a_screen":
+        department = w.channel_a.department
+        return {"secret": make_screen("Medicine", creator=comms, department=department)[1]}
+    screen, secret = make_screen("Break room", creator=comms)
+    if obj == "switched_off":
+        switch_off_screen(screen=screen, editor=comms)
+    return {"secret": secret}
+
+
+def _hook(w: World, obj: str, role: str) -> dict[str, Any]:
+    """Department A's chat room, addressed through its own channel — or (obj "topic") through
+    another channel, which doesn't make it that channel's."""
+    assert w.chat_hook is not None
+    slug = w.topic.slug if obj == "topic" else w.channel_a.slug
+    return {"slug": slug, "pk": w.chat_hook.pk}
+
+
+def _failed_delivery(w: World, obj: str) -> dict[str, Any]:
+    from staffroom.chat.models import ChatDelivery
+
+    delivery = ChatDelivery.objects.get(hook=w.chat_hook)
+    return {"kind": ChatDelivery._meta.label, "pk": delivery.pk}
+
+
+def _unsubscribe(w: World, obj: str, role: str) -> dict[str, Any]:
+    """The nurse's link to stop her digest (from one of her emails), or (obj "made_up") one
+    signed by nobody."""
+    from staffroom.mail.unsubscribe import make_token
+
+    if obj == "made_up":
+        return {"token": "WyIxIiwiZGlnZXN0Il0:forged-signature"}
+    return {"token": make_token(w.people[NURSE].pk, "digest")}
+
+
 def _person(key: str) -> Kwargs:
     return lambda w, obj, role: {"pk": w.people[key].pk}
 
@@ -263,6 +326,10 @@ class Check:
     hidden_from: AbstractSet[str] = frozenset(ROLES)
     # Markers this response may show to the roles allowed: the one place they learn them.
     reveals: tuple[str, ...] = ()
+    # Request headers (an htmx request: {"HX-Request": "true"}).
+    headers: dict[str, str] = field(default_factory=dict)
+    # Statuses that also mean "turned away" here (htmx's "stop polling", a screen's "gone").
+    refused: tuple[int, ...] = ()
     # The response lists people by name (the directory): names (NAMES) there are no leak.
     names_people: bool = False
 
@@ -270,7 +337,8 @@ class Check:
     def label(self) -> str:
         about = f" about {self.obj}" if self.obj else ""
         extra = "" if callable(self.query) else self.query
-        return f"{self.method} {self.url}{about}{extra}"
+        htmx = " (htmx)" if self.headers.get("HX-Request") else ""
+        return f"{self.method} {self.url}{about}{extra}{htmx}"
 
 
 POST = "POST"
@@ -1138,6 +1206,128 @@ CHECKS: list[Check] = [
     Check(
         "organisation:person", _person(NURSE), obj="implemented_idea", shows=("implemented_idea",)
     ),
+    # --- Events (issue 6): staff read the events for them; the communications team manages ---
+    Check("events:list", shows=("event_a",)),
+    Check("events:detail", _event, obj="event_a", allowed=inside("event_a"), shows=("event_a",)),
+    Check("events:download", _event, obj="event_a", allowed=inside("event_a"), shows=("event_a",)),
+    Check("events:new", allowed=EVENT_MANAGERS),
+    Check("events:new", allowed=EVENT_MANAGERS, method=POST, data={"title": ""}, ok=FORM),
+    Check("events:edit", _event, obj="event_a", allowed=EVENT_MANAGERS, shows=("event_a",)),
+    Check(
+        "events:edit",
+        _event,
+        obj="event_a",
+        allowed=EVENT_MANAGERS,
+        method=POST,
+        data={"title": ""},
+        ok=FORM,
+    ),
+    Check("events:cancel", _event, obj="event_a", allowed=EVENT_MANAGERS, method=POST, ok=REDIRECT),
+    # The calendar feed: each person's own secret address, no sign-in (signed out: a made-up
+    # token, and the leaver's old one).
+    Check("events:calendar_feed", _calendar, obj="event_a", shows=("event_a",)),
+    # --- Break-room screens (issue 6): the communications team manages them; a screen's secret
+    # address is its own permission (no sign-in) and shows only what may hang on a wall.
+    Check("kiosk:screen_list", allowed=SCREEN_MANAGERS),
+    Check("kiosk:screen_new", allowed=SCREEN_MANAGERS),
+    Check("kiosk:screen_new", allowed=SCREEN_MANAGERS, method=POST, data={"name": ""}, ok=FORM),
+    Check("kiosk:screen_new_address", _screen, allowed=SCREEN_MANAGERS),
+    Check("kiosk:screen_new_address", _screen, allowed=SCREEN_MANAGERS, method=POST),
+    Check("kiosk:screen_switch_off", _screen, allowed=SCREEN_MANAGERS),
+    Check("kiosk:screen_switch_off", _screen, allowed=SCREEN_MANAGERS, method=POST, ok=REDIRECT),
+    Check("kiosk:screen", _screen_address, allowed=EVERYONE, shows=("public",), reveals=WALL),
+    Check("kiosk:screen_slides", _screen_address, allowed=EVERYONE, reveals=WALL),
+    Check("kiosk:screen", _screen_address, obj="made_up", allowed=NOBODY),
+    Check("kiosk:screen_slides", _screen_address, obj="made_up", allowed=NOBODY),
+    # Department A's screen also shows what is for everyone in department A (its wall is in
+    # their break room) — and nothing else: no drafts, held, hidden or other audiences' posts.
+    *(
+        Check(
+            url,
+            _screen_address,
+            obj="dept_a_screen",
+            allowed=EVERYONE,
+            shows=("target_a",),
+            reveals=(*WALL, "target_a"),
+        )
+        for url in ("kiosk:screen", "kiosk:screen_slides")
+    ),
+    # A screen switched off: its old address shows nothing any more (410 Gone, for everyone).
+    *(
+        Check(url, _screen_address, obj="switched_off", allowed=NOBODY, refused=(410,))
+        for url in ("kiosk:screen", "kiosk:screen_slides")
+    ),
+    # --- Chat rooms (issue 6): a channel's editors connect and manage its rooms ---------------
+    # "Your chat rooms": everyone may open it; it lists only rooms of channels one still edits,
+    # connected by oneself or of a channel one is a named editor of.
+    Check("chat:mine", shows=("chat_hook",), shown_to=frozenset({EDITOR_A})),
+    Check("chat:hooks", _channel, obj="channel_a", allowed=EDITORS_A, shows=("chat_hook",)),
+    Check("chat:hooks", _channel, obj="topic", allowed=TOPIC_EDITORS),
+    Check(
+        "chat:hooks",
+        _channel,
+        obj="channel_a",
+        allowed=EDITORS_A,
+        method=POST,
+        data={"name": ""},
+        ok=FORM,
+    ),
+    *(
+        Check(url, _hook, obj="channel_a", allowed=EDITORS_A, method=POST, ok=REDIRECT)
+        for url in ("chat:hook_test", "chat:hook_pause", "chat:hook_resume", "chat:hook_remove")
+    ),
+    # A room is reached only through its own channel: the topic channel's editors (who also
+    # edit department A's channel here) get a 404, as does everyone else.
+    *(
+        Check(url, _hook, obj="topic", allowed=NOBODY, method=POST)
+        for url in ("chat:hook_test", "chat:hook_pause", "chat:hook_resume", "chat:hook_remove")
+    ),
+    # --- Background jobs (issue 6): administrators only ------------------------------------------
+    Check("jobs:overview", allowed=frozenset({ADMIN})),
+    Check("jobs:retry", allowed=frozenset({ADMIN}), method=POST, ok=REDIRECT),
+    Check(
+        "jobs:retry",
+        obj="chat_hook",
+        allowed=frozenset({ADMIN}),
+        method=POST,
+        data=_failed_delivery,
+        ok=REDIRECT,
+    ),
+    # --- Unsubscribing from email (issue 6): no sign-in, the signed link is the permission ---
+    Check("mail:unsubscribe", _unsubscribe, obj="nurse", allowed=EVERYONE),
+    # RFC 8058's one-click POST (CSRF-exempt: it comes from the mail provider).
+    Check(
+        "mail:unsubscribe",
+        _unsubscribe,
+        obj="nurse",
+        allowed=EVERYONE,
+        method=POST,
+        data={"List-Unsubscribe": "One-Click"},
+    ),
+    Check("mail:unsubscribe", _unsubscribe, obj="made_up", allowed=NOBODY),
+    Check(
+        "mail:unsubscribe",
+        _unsubscribe,
+        obj="made_up",
+        allowed=NOBODY,
+        method=POST,
+        data={"List-Unsubscribe": "One-Click"},
+    ),
+    # --- The installable app (issue 6): public, and nothing personal in any of it -------------
+    Check("webapp:manifest", allowed=EVERYONE),
+    Check("webapp:service_worker", allowed=EVERYONE),
+    Check("webapp:offline", allowed=EVERYONE),
+    # --- Notification settings and the header's bell (issue 6): one's own -------------------
+    Check("notifications:settings"),
+    Check("notifications:settings", method=POST, ok=FORM),
+    # Followed as a link: the notifications page (signed out: sign in first).
+    Check("notifications:bell", ok=REDIRECT),
+    # Asked for by htmx: the bell; signed out, htmx is told to stop asking (286).
+    Check(
+        "notifications:bell",
+        headers={"HX-Request": "true"},
+        refused=(286,),
+    ),
     # --- Erasing a person: administrators --------------------------------------------------------
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN})),
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN}), method=POST, ok=FORM),
@@ -1213,9 +1403,9 @@ def request(world: World, check: Check, role: str) -> tuple[HttpResponseBase, st
     url = reverse(check.url, kwargs=check.kwargs(world, check.obj, role)) + query
     client = client_for(world, role)
     if check.method != POST:
-        return client.get(url), url
+        return client.get(url, headers=check.headers), url
     data = check.data(world, check.obj) if callable(check.data) else check.data
-    return client.post(url, data), url
+    return client.post(url, data, headers=check.headers), url
 
 
 def _cases() -> list[Any]:
@@ -1240,11 +1430,13 @@ def test_access(world: World, db: None, check: Check, role: str) -> None:
                 f"{where} should be allowed, but was sent to sign in"
             )
         elif role in SIGNED_OUT:
-            assert status in (403, 404) or is_sign_in_redirect(response), (
+            assert status in (403, 404, *check.refused) or is_sign_in_redirect(response), (
                 f"{where} should send a signed-out person to sign in (or 403/404), got {status}"
             )
         else:
-            assert status in (403, 404), f"{where} should be refused (403/404), got {status}"
+            assert status in (403, 404, *check.refused), (
+                f"{where} should be refused (403/404), got {status}"
+            )
     text = response_text(response)
     forbidden = forbidden_markers(role, check)
     leaked = sorted(key for key, marker in forbidden.items() if marker in text)

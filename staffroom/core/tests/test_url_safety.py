@@ -7,7 +7,9 @@ The test walks the whole URLconf. Each URL is requested:
   be inserted, updated or deleted, except in the tables `ALWAYS_WRITABLE` names (sessions)
   and the few a URL's rule lists with its reason (reading a post records the read);
 - with POST but without a CSRF token, signed in as the administrator: the CSRF check must
-  refuse it (403) before the view runs, and nothing may be written.
+  refuse it (403) before the view runs, and nothing may be written. The one exception is a
+  URL whose rule says why it is `csrf_exempt` (email's one-click unsubscribe, RFC 8058): its
+  POST without a token must still write nothing unless it is exactly the request it expects.
 
 Every URL must be listed in `URLS` (or be a Django-admin page, filled in automatically). A
 new URL that isn't makes the test fail and says what to do: that is the point — a new view
@@ -101,6 +103,8 @@ class Rule:
     kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
     get_may_write: frozenset[str] = frozenset()
     why: str = ""
+    # Why this URL takes a POST without a CSRF token (its own signed token is the authority).
+    csrf_exempt: str = ""
 
 
 def post_pk(w: World) -> dict[str, Any]:
@@ -141,6 +145,58 @@ def idea_pk(w: World) -> dict[str, Any]:
 
 def campaign_slug(w: World) -> dict[str, Any]:
     return {"slug": w.campaign.slug}
+
+
+def event_pk(w: World) -> dict[str, Any]:
+    from staffroom.events.models import Event  # events (issue 6)
+
+    event = Event.objects.order_by("pk").first()
+    assert event is not None, "the world has an event"
+    return {"pk": event.pk}
+
+
+SCREEN_SECRET = "url-safety-screen-" + "0" * 30  # break-room screens (issue 6)
+
+
+def _screen(w: World) -> Any:
+    """One break-room screen with a known secret, made the first time it is asked for."""
+    from staffroom.kiosk.models import Screen, hash_secret
+
+    screen, _made = Screen.objects.get_or_create(
+        token_hash=hash_secret(SCREEN_SECRET), defaults={"name": "Break room"}
+    )
+    return screen
+
+
+def screen_pk(w: World) -> dict[str, Any]:
+    return {"pk": _screen(w).pk}
+
+
+def screen_secret(w: World) -> dict[str, Any]:
+    _screen(w)
+    return {"secret": SCREEN_SECRET}
+
+
+def _chat_hook(w: World) -> Any:
+    """The channel's chat room (chat, issue 6), made the first time it is asked for."""
+    from staffroom.chat.models import ChatHook, HookKind
+
+    hook, _made = ChatHook.objects.get_or_create(
+        channel=w.channel,
+        url="https://hooks.slack.com/services/T0/B0/url-safety",
+        defaults={"kind": HookKind.SLACK, "name": "#ward-news", "created_by": w.administrator},
+    )
+    return hook
+
+
+def hook_kwargs(w: World) -> dict[str, Any]:
+    return {"slug": w.channel.slug, "pk": _chat_hook(w).pk}
+
+
+def unsubscribe_token(w: World) -> dict[str, Any]:
+    from staffroom.mail.unsubscribe import make_token  # email (issue 6)
+
+    return {"token": make_token(w.staff.pk, "digest")}
 
 
 def reset_link(w: World) -> dict[str, Any]:
@@ -350,6 +406,55 @@ URLS: dict[str, Rule] = {
     "ideas:campaign_edit": Rule(kwargs=campaign_slug),
     "ideas:campaign_results": Rule(kwargs=campaign_slug),
     "ideas:impact": Rule(kwargs=idea_pk),
+    # Events (issue 6)
+    "events:list": Rule(),
+    "events:new": Rule(),
+    "events:detail": Rule(kwargs=event_pk),
+    "events:edit": Rule(kwargs=event_pk),
+    "events:cancel": Rule(kwargs=event_pk),
+    "events:download": Rule(kwargs=event_pk),
+    "events:calendar_feed": Rule(kwargs=lambda w: {"token": w.feed_token}),
+    # Chat rooms (issue 6)
+    "chat:mine": Rule(),
+    "chat:hooks": Rule(kwargs=channel_slug),
+    "chat:hook_test": Rule(kwargs=hook_kwargs),
+    "chat:hook_pause": Rule(kwargs=hook_kwargs),
+    "chat:hook_resume": Rule(kwargs=hook_kwargs),
+    "chat:hook_remove": Rule(kwargs=hook_kwargs),
+    # Background jobs (issue 6)
+    "jobs:overview": Rule(),
+    "jobs:retry": Rule(),
+    # Email (issue 6)
+    "mail:unsubscribe": Rule(
+        kwargs=unsubscribe_token,
+        csrf_exempt=(
+            "RFC 8058's one-click unsubscribe is POSTed by the mail provider, with no cookie and "
+            "no form token: the signed token in the address is the authority, and all it can do "
+            "is turn emails off"
+        ),
+    ),
+    # The installable app (issue 6)
+    "webapp:manifest": Rule(),
+    "webapp:service_worker": Rule(),
+    "webapp:offline": Rule(),
+    # Notifications (issue 6)
+    "notifications:bell": Rule(),
+    "notifications:settings": Rule(),
+    # Break-room screens (issue 6)
+    "kiosk:screen_list": Rule(),
+    "kiosk:screen_new": Rule(),
+    "kiosk:screen_new_address": Rule(kwargs=screen_pk),
+    "kiosk:screen_switch_off": Rule(kwargs=screen_pk),
+    "kiosk:screen": Rule(
+        kwargs=screen_secret,
+        get_may_write=frozenset({"kiosk_screen"}),
+        why="the TV was seen: Screen.last_seen_at, written at most once a minute",
+    ),
+    "kiosk:screen_slides": Rule(
+        kwargs=screen_secret,
+        get_may_write=frozenset({"kiosk_screen"}),
+        why="the TV was seen: Screen.last_seen_at, written at most once a minute",
+    ),
 }
 
 
@@ -523,6 +628,16 @@ def world(db: None) -> World:
         idea=idea,
         campaign=campaign,
     )
+    from datetime import timedelta
+
+    from staffroom.events.services import save_event  # events (issue 6)
+
+    save_event(
+        editor=administrator,
+        title="Town hall",
+        starts_at=post.created_at + timedelta(days=3),
+        ends_at=post.created_at + timedelta(days=3, hours=1),
+    )
     # One of everything else the technical admin lists, so its pages for one object are
     # requested too: a group, a reaction, a backlink, and sign-in records (a failed and a
     # successful sign-in make django-axes's rows).
@@ -537,6 +652,16 @@ def world(db: None) -> World:
     AccessFailureLog.objects.create(
         username=staff.username, ip_address="127.0.0.1", user_agent="test", path_info=sign_in
     )
+    _screen(world)  # break-room screens (issue 6), for their admin pages
+    # A chat room with a test card on its way (a delivery and its queued task), and a run of a
+    # periodic job (issue 6), for their admin pages.
+    from django.utils import timezone
+
+    from staffroom.chat.services import send_test_message
+    from staffroom.jobs.models import PeriodicRun
+
+    send_test_message(hook=_chat_hook(world), actor=administrator)
+    PeriodicRun.objects.create(name="sweep", slot=timezone.now().replace(second=0, microsecond=0))
     for model in admin.site._registry:
         instance = model._default_manager.order_by("pk").first()
         if instance is not None:
@@ -630,13 +755,58 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(world: World, setting
         with CaptureQueriesContext(connection) as ctx:
             response = client.post(url, {"title": "x", "body": "x", "all": "1"})
         checked += 1
-        if response.status_code != 403 or CSRF_REJECTED not in response.content.decode():
+        exempt = not is_admin(route) and URLS[route.name].csrf_exempt
+        refused = response.status_code == 403 and CSRF_REJECTED in response.content.decode()
+        if exempt:
+            # Reaches the view (no CSRF page), which must refuse a form it doesn't expect.
+            if refused or response.status_code < 400:
+                problems.append(f"POST {url} ({route.name}), exempt: {response.status_code}")
+        elif not refused:
             problems.append(f"POST {url} ({route.name}) without a token: {response.status_code}")
         changed = [t for t, _sql in writes(ctx) if t not in ALWAYS_WRITABLE]
         if changed:
             problems.append(f"POST {url} ({route.name}) without a token wrote {changed}")
     assert checked > 100
     assert not problems, "CSRF not enforced:\n" + "\n".join(problems)
+
+
+def test_only_the_one_click_unsubscribe_is_csrf_exempt() -> None:
+    exempt = {name for name, rule in URLS.items() if rule.csrf_exempt}
+    assert exempt == {"mail:unsubscribe"}
+    for route in all_routes():
+        if is_admin(route) or route.name not in URLS:
+            continue
+        callback = get_resolver().resolve(reverse(route.name, kwargs=_dummy(route))).func
+        marked = getattr(callback, "csrf_exempt", False)
+        assert marked == (route.name in exempt), (
+            f"{route.name}: csrf_exempt in the code ({marked}) and in URLS must agree"
+        )
+
+
+def _dummy(route: Route) -> dict[str, Any]:
+    """Path parameters that fit any converter, to find the view behind a route."""
+    return {key: 1 if "<int:" + key in route.pattern else "x" for key in route.keys}
+
+
+def test_a_forged_one_click_unsubscribe_changes_nothing(world: World) -> None:
+    from staffroom.notifications.models import DeliverySettings, DigestFrequency
+
+    client = Client(enforce_csrf_checks=True)
+    token = unsubscribe_token(world)["token"]
+    forged = token[: token.rindex(":") + 1] + "forged"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("mail:unsubscribe", kwargs={"token": forged}),
+            {"List-Unsubscribe": "One-Click"},
+        )
+    assert response.status_code == 404
+    assert not [t for t, _sql in writes(ctx) if t not in ALWAYS_WRITABLE]
+    # The control: the real link, posted the same way, turns the digest off.
+    response = client.post(
+        reverse("mail:unsubscribe", kwargs={"token": token}), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    assert DeliverySettings.objects.get(person=world.staff).digest == DigestFrequency.OFF
 
 
 def test_the_csrf_check_lets_a_post_with_the_token_through(world: World, settings: Any) -> None:
