@@ -93,6 +93,19 @@ class ChatDelivery(outbox.Outbox):
     # post that is a day old is no longer news), then counted against the hook.
     MAX_ATTEMPTS: ClassVar[int] = 8
 
+    @classmethod
+    def batches(cls, pks: list[int]) -> list[list[int]]:
+        """One task per hook (also when the sweep hands lost cards back): a hook that times
+        out (5 s a try) delays only its own cards."""
+        by_hook: dict[int, list[int]] = {}
+        for pk, hook_id in cls._default_manager.filter(pk__in=pks).values_list("pk", "hook_id"):
+            by_hook.setdefault(hook_id, []).append(pk)
+        return [
+            group[start : start + outbox.BATCH_SIZE]
+            for group in by_hook.values()
+            for start in range(0, len(group), outbox.BATCH_SIZE)
+        ]
+
     hook = models.ForeignKey(ChatHook, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(_("what"), max_length=20, choices=DeliveryKind.choices)
     post = models.ForeignKey(

@@ -81,8 +81,11 @@ class Outbox(BaseModel):
     last_error = models.CharField(_("last error"), max_length=1000, blank=True)
     done_at = models.DateTimeField(_("delivered or given up at"), null=True, blank=True)
 
-    # After this many failed attempts the delivery is given up (about a day with the backoff).
+    # A delivery is given up after MAX_ATTEMPTS failures (30 s, 1, 2, 4 … minutes apart, at
+    # most 6 h: ten attempts span about four hours) AND once it is GIVE_UP_AFTER old, so a
+    # long outage of the far end (a night, a weekend) only delays it. Email waits two days.
     MAX_ATTEMPTS: ClassVar[int] = 10
+    GIVE_UP_AFTER: ClassVar[timedelta] = timedelta(0)
     # The queue its tasks go to: workers may be dedicated to one (see docs/deploy.md).
     QUEUE: ClassVar[str] = "default"
 
@@ -99,6 +102,13 @@ class Outbox(BaseModel):
         """A connection shared by one batch of deliveries (an SMTP session), or nothing."""
         return contextlib.nullcontext()
 
+    @classmethod
+    def batches(cls, pks: list[int]) -> list[list[int]]:
+        """How rows are grouped into tasks: BATCH_SIZE at a time. A model whose rows go to
+        different far ends (chat: one webhook each) groups them by far end, so one dead end
+        never holds up the others."""
+        return [pks[start : start + BATCH_SIZE] for start in range(0, len(pks), BATCH_SIZE)]
+
     def deliver(self, session: Any) -> None:
         raise NotImplementedError
 
@@ -113,9 +123,13 @@ class Outbox(BaseModel):
 
     def mark_delivered(self) -> bool:
         """Record the delivery (committed at once). True if this call recorded it."""
+        # The lease is the claim's fencing token: a worker whose lease ran out and whose row
+        # was taken over can't record (or, for SMTP, finish) the delivery any more.
         changed = (
             type(self)
-            ._default_manager.filter(pk=self.pk, status=OutboxStatus.SENDING)
+            ._default_manager.filter(
+                pk=self.pk, status=OutboxStatus.SENDING, lease_until=self.lease_until
+            )
             .update(
                 status=OutboxStatus.SENT,
                 done_at=timezone.now(),
@@ -123,14 +137,15 @@ class Outbox(BaseModel):
                 last_error="",
             )
         )
-        self.status = OutboxStatus.SENT
+        if changed:
+            self.status = OutboxStatus.SENT
         return bool(changed)
 
     def unmark_delivered(self) -> None:
-        """The far end refused after the point of no return: back to "sending", so the
-        failure handling that follows applies."""
+        """The far end refused after the point of no return: back to "sending" under the same
+        lease, so the failure handling that follows applies."""
         type(self)._default_manager.filter(pk=self.pk, status=OutboxStatus.SENT).update(
-            status=OutboxStatus.SENDING, done_at=None
+            status=OutboxStatus.SENDING, done_at=None, lease_until=self.lease_until
         )
         self.status = OutboxStatus.SENDING
 
@@ -179,8 +194,8 @@ def enqueue_rows(model: type[Outbox], pks: list[int], *, run_after: datetime | N
     task = deliver_outbox.using(queue_name=model.QUEUE)
     if run_after is not None:
         task = task.using(run_after=run_after)
-    for start in range(0, len(pks), BATCH_SIZE):
-        task.enqueue(model._meta.label, pks[start : start + BATCH_SIZE])
+    for batch in model.batches(pks):
+        task.enqueue(model._meta.label, batch)
 
 
 def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
@@ -205,12 +220,15 @@ def claim(model: type[OutboxT], pk: int) -> OutboxT | None:
     return item
 
 
-def record_failure(item: Outbox, error: BaseException) -> None:
-    """Back to pending with a backoff, or failed for good."""
+def record_failure(item: Outbox, error: BaseException, *, enqueue: bool = True) -> None:
+    """Back to pending with a backoff (and a task for that time, unless the caller enqueues
+    it with others), or failed for good."""
     message = (str(error) or type(error).__name__)[:1000]
-    gave_up = isinstance(error, GiveUp) or item.attempts >= item.MAX_ATTEMPTS
     model = type(item)
     now = timezone.now()
+    gave_up = isinstance(error, GiveUp) or (
+        item.attempts >= item.MAX_ATTEMPTS and now - item.created_at >= item.GIVE_UP_AFTER
+    )
     with transaction.atomic():
         if gave_up:
             changed = model._default_manager.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
@@ -228,7 +246,7 @@ def record_failure(item: Outbox, error: BaseException) -> None:
             lease_until=None,
             next_attempt_at=retry_at,
         )
-        if changed:
+        if changed and enqueue:
             enqueue_delivery([item], run_after=retry_at)
 
 
@@ -247,25 +265,33 @@ def deliver_rows(label: str, pks: list[int]) -> dict[str, int]:
             except Exception as error:  # every failure is recorded, retried or given up
                 if not isinstance(error, TryLater | GiveUp):
                     logger.exception("Delivering %s failed unexpectedly", item.describe())
-                record_failure(item, error)
-                outcome["failed"] += 1
                 if isinstance(error, TryLater) and error.session_broken:
                     # The server is down: the rest of this batch would fail the same way.
-                    # Their tasks stay due; put them back so they are retried with backoff.
-                    _postpone(model, pks[pks.index(pk) + 1 :], error)
+                    # The whole batch waits together (one task, one connection later); rows
+                    # never tried don't use up an attempt.
+                    record_failure(item, error, enqueue=False)
+                    _postpone(model, pks[pks.index(pk) :], error, attempts=item.attempts)
+                    outcome["failed"] += 1
                     break
+                record_failure(item, error)
+                outcome["failed"] += 1
                 continue
-            if item.status != OutboxStatus.SENT:  # unless deliver() marked it itself
+            if item.status == OutboxStatus.SENDING:  # unless deliver() settled it itself
                 item.mark_delivered()
             outcome["delivered"] += 1
     return outcome
 
 
-def _postpone(model: type[Outbox], pks: list[int], error: TryLater) -> None:
-    for pk in pks:
-        item = claim(model, pk)
-        if item is not None:
-            record_failure(item, error)
+def _postpone(model: type[Outbox], pks: list[int], error: TryLater, *, attempts: int) -> None:
+    """Put these rows (still pending, or the one just failed) back as one batch, after the
+    backoff of the failed one."""
+    retry_at = timezone.now() + backoff(attempts)
+    waiting = model._default_manager.filter(pk__in=pks, status=OutboxStatus.PENDING)
+    with transaction.atomic():
+        waiting.update(next_attempt_at=retry_at, last_error=str(error)[:1000])
+        again = list(waiting.values_list("pk", flat=True))
+        if again:
+            enqueue_rows(model, again, run_after=retry_at)
 
 
 @contextlib.contextmanager
@@ -299,11 +325,14 @@ def sweep(now: Any = None) -> int:
         if not pks:
             continue
         with transaction.atomic():
-            # Overdue pending rows get a fresh due time, so the next sweep leaves them alone
-            # while their new task waits in the queue.
-            model._default_manager.filter(pk__in=pks, status=OutboxStatus.PENDING).update(
-                next_attempt_at=now
-            )
+            # Overdue pending rows get a fresh due time, so the next sweeps leave them alone
+            # while their new task waits in the queue (rather than enqueueing it again every
+            # minute).
+            # A dead worker's row goes back to pending: its lease is void (see
+            # mark_delivered), so even a worker that was only slow can't record it now.
+            model._default_manager.filter(pk__in=pks).filter(
+                Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
+            ).update(status=OutboxStatus.PENDING, next_attempt_at=now, lease_until=None)
             enqueue_rows(model, pks)
         found += len(pks)
     return found

@@ -39,3 +39,28 @@ def retry_delivery(*, model_label: str, pk: int, actor: Person) -> outbox.Outbox
         summary=item.describe(),
     )
     return item
+
+
+@transaction.atomic
+def retry_all_failed(*, model_label: str, actor: Person) -> int:
+    """Put every failed delivery of one kind back in the queue (after an outage or a wrong
+    setting was fixed). Returns how many."""
+    model = outbox.REGISTRY.get(model_label)
+    if model is None:
+        raise ValidationError(_("There is no such kind of delivery."))
+    failed = model._default_manager.filter(status=OutboxStatus.FAILED)
+    pks = list(failed.values_list("pk", flat=True))
+    if not pks:
+        raise ValidationError(_("None of these has failed: there is nothing to try again."))
+    failed.update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), done_at=None
+    )
+    outbox.enqueue_rows(model, pks)
+    record_audit(
+        action=AuditAction.DELIVERY_RETRIED,
+        actor=actor,
+        target=(model_label.lower(), "all"),
+        summary=f"{len(pks)} failed {model._meta.verbose_name_plural}",
+        data={"count": len(pks)},
+    )
+    return len(pks)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.jobs import queries
 from staffroom.jobs.permissions import check_retry_delivery, check_view_jobs
-from staffroom.jobs.services import retry_delivery
+from staffroom.jobs.services import retry_all_failed, retry_delivery
 
 
 @login_required
@@ -27,6 +27,14 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def retry(request: AuthenticatedRequest) -> HttpResponse:
     check_retry_delivery(request.user)
+    if request.POST.get("all"):
+        try:
+            count = retry_all_failed(model_label=request.POST.get("kind", ""), actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("jobs:overview")
+        messages.success(request, _("%(count)d deliveries will be tried again.") % {"count": count})
+        return redirect("jobs:overview")
     raw_pk = request.POST.get("pk", "")
     if not raw_pk.isdigit():
         messages.error(request, _("Choose a delivery to retry."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,9 @@ class EmailKind(models.TextChoices):
 @outbox.register
 class OutboundEmail(outbox.Outbox):
     QUEUE = "email"
+    # A mail server down for a night or a weekend only delays email: it is retried (every
+    # 6 h at most) for two days before it is given up and shown to administrators.
+    GIVE_UP_AFTER = timedelta(days=2)
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbound_emails"

@@ -33,6 +33,9 @@ from staffroom.jobs.outbox import GiveUp, TryLater
 logger = logging.getLogger(__name__)
 
 CRLF = b"\r\n"
+# A mail server that doesn't answer a connection within this is down (or firewalled): the
+# batch waits for its backoff instead of holding a worker for a minute per email.
+CONNECT_TIMEOUT = 10.0
 # Seconds to wait for each reply when EMAIL_TIMEOUT isn't set. Well under the outbox lease
 # (JOBS_LEASE_SECONDS, 300): a row must not be taken by another worker while we still wait.
 DEFAULT_TIMEOUT = 60
@@ -114,11 +117,15 @@ class SMTPSession:
                     context=ssl.create_default_context(),
                 )
             else:
-                connection = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+                connection = smtplib.SMTP(timeout=CONNECT_TIMEOUT)
+                connection.connect(server.host, server.port)
             # The message's last line goes out as a write of its own: without TCP_NODELAY,
             # Nagle holds it for the server's delayed ACK (~40 ms an email, measured).
             if connection.sock is not None:
                 connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                # Connected within CONNECT_TIMEOUT; each reply may take the longer timeout.
+                connection.sock.settimeout(server.timeout)
+                connection.timeout = server.timeout
             connection.ehlo_or_helo_if_needed()
             if server.use_tls:
                 connection.starttls(context=ssl.create_default_context())
@@ -177,7 +184,14 @@ class SMTPSession:
             _expect(connection.rcpt(recipient), (250, 251), "RCPT TO")
             _expect(connection.docmd("DATA"), (354,), "DATA")
             connection.send(data)
-            if not point_of_no_return():
+            try:
+                ours = point_of_no_return()
+            except Exception:
+                # Recording failed (the database is busy): leave the message unfinished, so
+                # the server discards it, and don't keep a session stuck inside DATA.
+                self._drop()
+                raise
+            if not ours:
                 # The row is no longer ours to send (cancelled, or taken by another worker
                 # after our lease ran out): leave the message unfinished, which the server
                 # discards, and start the next one on a new connection.
@@ -194,6 +208,17 @@ class SMTPSession:
                 self._drop()
                 raise TryLater(
                     f"The mail server {self.server} is closing connections ({refused})",
+                    session_broken=True,
+                ) from refused
+            if refused.doing in ("MAIL FROM", "DATA") and refused.code >= 500:
+                # Refused for every message, not for this one: the sender, the relay
+                # permission or the credentials are wrong. The batch waits (and retries)
+                # while an administrator corrects the settings.
+                self._drop()
+                raise TryLater(
+                    f"The mail server {self.server} refuses to send for Staffroom at "
+                    f"{refused.doing} ({refused}): check EMAIL_URL (user name, password) "
+                    "and DEFAULT_FROM_EMAIL, and that the server relays for Staffroom.",
                     session_broken=True,
                 ) from refused
             raise refused.verdict(_refusal(refused, recipient)) from refused

@@ -93,3 +93,19 @@ def test_retrying_something_unknown_says_so_and_changes_nothing(admin_client: Cl
     )
     assert "no such kind of delivery" in response.content.decode()
     assert not DBTaskResult.objects.exists()
+
+
+def test_all_failed_deliveries_of_a_kind_are_tried_again_at_once(admin_client: Client) -> None:
+    emails = [_failed_email(number) for number in range(3)]
+    response = admin_client.post(
+        reverse("jobs:retry"), {"kind": "mail.OutboundEmail", "all": "1"}, follow=True
+    )
+    assert "3 deliveries will be tried again" in response.content.decode()
+    assert {e.status for e in OutboundEmail.objects.filter(pk__in=[e.pk for e in emails])} == {
+        OutboxStatus.PENDING
+    }
+    assert DBTaskResult.objects.ready().count() == 1  # one batch
+    again = admin_client.post(
+        reverse("jobs:retry"), {"kind": "mail.OutboundEmail", "all": "1"}, follow=True
+    )
+    assert "nothing to try again" in again.content.decode()
