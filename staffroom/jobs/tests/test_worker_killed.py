@@ -47,9 +47,11 @@ class SlowRecorder:
     async def handle_DATA(  # noqa: N802  # aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        await asyncio.sleep(SECONDS_PER_MESSAGE)
+        # The whole message has arrived (its final dot too): like a real server, keep it even
+        # if the client goes away while we take our time to answer.
         message = email.message_from_bytes(envelope.original_content or b"")
         self.message_ids.append(str(message["Message-ID"]))
+        await asyncio.sleep(SECONDS_PER_MESSAGE)
         return "250 2.0.0 Ok: queued"
 
 
