@@ -61,13 +61,10 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def scope_label(scope: str) -> str:
-    """What the link turns off, for "Stop emails about …?" (in the current language)."""
-    if scope == UNSUBSCRIBE_DIGEST:
-        return _("your daily or weekly digest")
-    if scope == UNSUBSCRIBE_ALL:
-        return _("anything: no digest and no immediate emails")
-    labels: dict[str, str] = {
+def kind_labels() -> dict[str, str]:
+    """What a link for each kind of notification turns off, in the current language. Every
+    Notification.Kind needs one (a test holds it to that)."""
+    return {
         Notification.Kind.MENTION: _("mentions of you"),
         Notification.Kind.REPLY: _("replies to you"),
         Notification.Kind.REACTION: _("reactions to what you wrote"),
@@ -76,5 +73,19 @@ def scope_label(scope: str) -> str:
         Notification.Kind.REVEAL: _("revealed anonymous authors"),
         Notification.Kind.IDEA_UPDATE: _("updates on ideas you proposed, voted for or follow"),
         Notification.Kind.IDEA_TO_REVIEW: _("new ideas waiting for your review"),
+        Notification.Kind.CHANNEL_POST: _("new posts in channels you follow"),
+        Notification.Kind.CHAT_HOOK_PAUSED: _("chat rooms you look after that stop working"),
     }
-    return str(labels.get(scope, scope))
+
+
+def scope_label(scope: str) -> str:
+    """What the link turns off, for "Stop emails about …?" (in the current language)."""
+    if scope == UNSUBSCRIBE_DIGEST:
+        return _("your daily or weekly digest")
+    if scope == UNSUBSCRIBE_ALL:
+        return _("anything: no digest and no immediate emails")
+    label = kind_labels().get(scope)
+    if label is None and scope in Notification.Kind.values:
+        # A kind added without a label above: its own name reads better than its code.
+        label = str(Notification.Kind(scope).label)
+    return str(label if label is not None else scope)

@@ -6,8 +6,8 @@ period's posts with their audiences and engagement counters, the reviewers' resp
 ideas, the open campaigns, which site each department belongs to and which channels everyone
 follows by default. Per person the digest then costs four indexed queries (whether the shared
 part is still current, the person's channel choices, the ideas they proposed, voted for or
-follow that moved, and whether what was picked is still shown), and the rules run in Python
-on the shared lists — the same rules as `channels.audience`, `ideas.campaigns` and
+follow that moved, and whether what was picked is still shown and unedited), and the rules
+run in Python on the shared lists — the same rules as `channels.audience`, `ideas.campaigns` and
 `channels.queries.followed_channel_ids`, tested against them. Building a query with the ORM
 costs more than running it here, so the per-person queries are compiled once per period by
 the ORM and then run with the person's id (`Prepared`).
@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -75,6 +76,15 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class Edited:
+    """When a post's or idea's row last changed: `updated_at` moves on every save, `version`
+    on every edit made with a queryset update (privacy release, purge, sharing)."""
+
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
 class NewsItem:
     pk: int
     title: str
@@ -88,6 +98,8 @@ class NewsItem:
     reactions: int
     reach: int
     audience: Audience | None  # None: for everyone
+    # The post's row when its words were read: a digest re-checks it (`_still_shown`).
+    edited: Edited
 
     @property
     def rank(self) -> tuple[int, int, datetime, int]:
@@ -109,6 +121,7 @@ class IdeaUpdate:
     excerpt: str
     responded_at: datetime
     responses: int
+    edited: Edited  # the idea's row when its title was read
 
     @property
     def status_label(self) -> str:
@@ -220,13 +233,16 @@ def _version() -> tuple[object, ...]:
     return tuple(row or ())
 
 
-def shared_for(period: Period) -> Shared:
+def shared_for(period: Period, *, rebuild: bool = False) -> Shared:
+    """The period's shared part: cached, or read again when something new was written, when
+    it is `SHARED_SECONDS` old, or when asked (`rebuild`: a picked item's words changed)."""
     key = (period.frequency, period.start.isoformat())
     version = _version()
     with _lock:
         found = _shared.get(key)
         if (
-            found is not None
+            not rebuild
+            and found is not None
             and found.version == version
             and time.monotonic() - found.built_at < SHARED_SECONDS
         ):
@@ -287,6 +303,8 @@ def _build_shared(period: Period, version: tuple[object, ...]) -> Shared:
             "published_at",
             "reach_count",
             "audience_restricted",
+            "updated_at",
+            "version",
             "channel__name",
             "channel__kind",
             "thread__comment_count",
@@ -308,6 +326,7 @@ def _build_shared(period: Period, version: tuple[object, ...]) -> Shared:
             reactions=post.thread.reaction_total,
             reach=post.reach_count,
             audience=audiences.get(post.pk),
+            edited=Edited(post.updated_at, post.version),
         )
         for post in posts
     ]
@@ -337,6 +356,8 @@ def _build_shared(period: Period, version: tuple[object, ...]) -> Shared:
             "message_html",
             "idea__id",
             "idea__title",
+            "idea__updated_at",
+            "idea__version",
             "responder__first_name",
             "responder__last_name",
             "responder__preferred_name",
@@ -361,6 +382,7 @@ def _build_shared(period: Period, version: tuple[object, ...]) -> Shared:
             excerpt=Truncator(strip_tags(response.message_html).strip()).chars(EXCERPT_CHARACTERS),
             responded_at=response.created_at,
             responses=counts[idea_id],
+            edited=Edited(response.idea.updated_at, response.idea.version),
         )
 
     campaigns = list(Campaign.objects.open_at(now).order_by("closes_at", "pk"))
@@ -481,12 +503,22 @@ def _idea_relations(person: Person, period: Period) -> dict[int, int]:
     return relations
 
 
-def _still_shown(post_ids: list[int], idea_ids: list[int]) -> tuple[set[int], set[int]]:
-    """Which of the picked posts and ideas are still shown now (one query on primary keys):
-    the shared part may be minutes old, and a post held for patient information must not
-    go out."""
+def _as_datetime(value: datetime | str) -> datetime:
+    """A timestamp from a raw cursor, as the ORM reads it (SQLite gives naive UTC text)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        raise ValueError(f"Not a timestamp: {value!r}")
+    return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
+
+
+def _still_shown(
+    post_ids: list[int], idea_ids: list[int]
+) -> tuple[dict[int, Edited], dict[int, Edited]]:
+    """Which of the picked posts and ideas are still shown now, and when each last changed
+    (one query on primary keys): the shared part may be minutes old, a post held for patient
+    information must not go out, and neither may words its author has since taken out."""
     if not post_ids and not idea_ids:
-        return set(), set()
+        return {}, {}
     post_table = connection.ops.quote_name(Post._meta.db_table)
     idea_table = connection.ops.quote_name(Idea._meta.db_table)
     # Written out, not built with the ORM: its length varies with the lists (see Prepared).
@@ -495,27 +527,42 @@ def _still_shown(post_ids: list[int], idea_ids: list[int]) -> tuple[set[int], se
     if post_ids:
         marks = ", ".join(["%s"] * len(post_ids))
         parts.append(
-            f"SELECT id, 0 FROM {post_table} WHERE id IN ({marks}) "  # noqa: S608  # names from models, values as parameters
+            f"SELECT id, 0, updated_at, version FROM {post_table} WHERE id IN ({marks}) "  # noqa: S608  # names from models, values as parameters
             "AND status IN (%s, %s) AND visibility = %s"
         )
         params += [*post_ids, *(str(s) for s in LIVE_STATUSES), str(Visibility.VISIBLE)]
     if idea_ids:
         marks = ", ".join(["%s"] * len(idea_ids))
-        parts.append(f"SELECT id, 1 FROM {idea_table} WHERE id IN ({marks}) AND visibility = %s")  # noqa: S608
+        parts.append(
+            f"SELECT id, 1, updated_at, version FROM {idea_table} "  # noqa: S608
+            f"WHERE id IN ({marks}) AND visibility = %s"
+        )
         params += [*idea_ids, str(Visibility.VISIBLE)]
-    shown_posts: set[int] = set()
-    shown_ideas: set[int] = set()
+    shown_posts: dict[int, Edited] = {}
+    shown_ideas: dict[int, Edited] = {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for pk, which in cursor.fetchall():
-            (shown_ideas if which else shown_posts).add(pk)
+        for pk, which, updated_at, version in cursor.fetchall():
+            (shown_ideas if which else shown_posts)[pk] = Edited(_as_datetime(updated_at), version)
     return shown_posts, shown_ideas
 
 
 def build_digest(person: Person, period: Period) -> Digest:
     """`person`'s digest for `period`: top news they may see from the channels they follow
-    and Let's Talk, responses to their ideas, and the open campaigns that ask them."""
-    shared = shared_for(period)
+    and Let's Talk, responses to their ideas, and the open campaigns that ask them.
+
+    A picked post or idea edited since the shared part read it (a summary cleared of patient
+    information) makes the shared part be read again, so the digest carries its current
+    words; one edited yet again meanwhile is left out rather than shown with old words."""
+    digest, stale = _digest_from(person, period, shared_for(period))
+    if stale:
+        digest, _ = _digest_from(person, period, shared_for(period, rebuild=True))
+    return digest
+
+
+def _digest_from(person: Person, period: Period, shared: Shared) -> tuple[Digest, bool]:
+    """The digest from this shared part, with only what is still shown and unchanged since
+    the shared part read it; and whether something picked had changed."""
     department_id = person.department_id
     site_id = shared.department_sites.get(department_id) if department_id else None
     family_id = person.job_family_id
@@ -550,13 +597,21 @@ def build_digest(person: Person, period: Period) -> Digest:
     shown_posts, shown_ideas = _still_shown(
         [item.pk for item in (*lets_talk, *news)], [u.update.idea_id for u in updates]
     )
+    stale = any(
+        item.pk in shown_posts and shown_posts[item.pk] != item.edited
+        for item in (*lets_talk, *news)
+    ) or any(
+        u.update.idea_id in shown_ideas and shown_ideas[u.update.idea_id] != u.update.edited
+        for u in updates
+    )
     campaigns = [c for c in shared.campaigns if sees(c.audience)][:CAMPAIGNS_LIMIT]
-    return Digest(
+    digest = Digest(
         person=person,
         period=period,
-        lets_talk=[item for item in lets_talk if item.pk in shown_posts],
-        news=[item for item in news if item.pk in shown_posts],
-        idea_updates=[u for u in updates if u.update.idea_id in shown_ideas],
+        lets_talk=[item for item in lets_talk if shown_posts.get(item.pk) == item.edited],
+        news=[item for item in news if shown_posts.get(item.pk) == item.edited],
+        idea_updates=[u for u in updates if shown_ideas.get(u.update.idea_id) == u.update.edited],
         campaigns=campaigns,
         fragments=shared.fragments,
     )
+    return digest, stale

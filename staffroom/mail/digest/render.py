@@ -98,10 +98,18 @@ def _piece(
 
 def digest_pieces(digest: Digest) -> tuple[Pieces, Pieces]:
     """The rendered items of the plain-text and the HTML part."""
-    lets_talk = [_piece(digest, "news-item", (i.pk,), {"item": i}) for i in digest.lets_talk]
-    news = [_piece(digest, "news-item", (i.pk,), {"item": i}) for i in digest.news]
+    # Keyed by the row's edit too: a fragment never outlives the words it was rendered from.
+    lets_talk = [
+        _piece(digest, "news-item", (i.pk, i.edited), {"item": i}) for i in digest.lets_talk
+    ]
+    news = [_piece(digest, "news-item", (i.pk, i.edited), {"item": i}) for i in digest.news]
     updates = [
-        _piece(digest, "idea-update", (u.update.idea_id, u.relation), {"entry": u})
+        _piece(
+            digest,
+            "idea-update",
+            (u.update.idea_id, u.update.edited, u.relation),
+            {"entry": u},
+        )
         for u in digest.idea_updates
     ]
     campaigns = [_piece(digest, "campaign", (c.pk,), {"campaign": c}) for c in digest.campaigns]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.utils import translation
 
 from staffroom.accounts.tests.factories import PersonFactory
@@ -15,7 +16,7 @@ from staffroom.core.models import Visibility
 from staffroom.ideas.models import Status
 from staffroom.ideas.services.voting import follow_idea, vote
 from staffroom.ideas.tests.factories import CampaignFactory
-from staffroom.mail.digest.content import Audience, build_digest, forget_shared
+from staffroom.mail.digest.content import Audience, build_digest, forget_shared, shared_for
 from staffroom.mail.digest.render import render_digest
 from staffroom.mail.tests.digest_scene import (
     BEFORE,
@@ -284,6 +285,69 @@ def test_the_digest_builder_skips_news_the_person_may_no_longer_see():
         second = build_digest(scene.reader, WEEK)
     assert post.pk not in [item.pk for item in second.news]
     assert keep.pk in [item.pk for item in second.lets_talk]
+
+
+def test_a_post_edited_after_the_shared_part_was_read_goes_out_with_its_current_words():
+    """A privacy officer releases a post once its author took patient information out of
+    the summary: a digest built minutes later, from the cached shared part and its cached
+    rendered fragments, carries the new words and never the old ones."""
+    from staffroom.channels.models import Post
+
+    scene = make_scene()
+    old = "Mr J. Smith in bed 4 was moved to the stroke unit."
+    post = post_in(scene.own_channel, "Changes on the ward", summary=old)
+    first = rendered(scene.reader)
+    assert first is not None
+    assert old in first.text
+    assert old in first.html
+    with time_machine.travel(SENDING, tick=False):
+        cached = shared_for(WEEK)
+        assert shared_for(WEEK) is cached  # within the cache window: nothing new written
+
+    post.summary = "A patient was moved to the stroke unit."
+    post.save()
+    second = rendered(scene.reader)
+    assert second is not None
+    for part in (second.text, second.html):
+        assert "A patient was moved to the stroke unit." in part
+        assert "J. Smith" not in part
+
+    # An edit made with a queryset update in the same instant moves only the version.
+    Post.objects.filter(pk=post.pk).update(
+        summary="Two beds moved to the stroke unit.", version=F("version") + 1
+    )
+    third = rendered(scene.reader)
+    assert third is not None
+    assert "Two beds moved to the stroke unit." in third.text
+    assert "A patient was moved" not in third.text
+
+
+def test_an_idea_renamed_after_the_shared_part_was_read_goes_out_with_its_new_title():
+    from staffroom.ideas.models import Idea
+
+    scene = make_scene()
+    idea = propose(PersonFactory(), "Ask Sister Okafor about the night checks")
+    vote(idea=idea, person=scene.reader)
+    answer(idea, "We will trial it.")
+    first = rendered(scene.reader)
+    assert first is not None
+    assert "Sister Okafor" in first.text
+    Idea.objects.filter(pk=idea.pk).update(title="Group the night checks", version=F("version") + 1)
+    second = rendered(scene.reader)
+    assert second is not None
+    assert "Group the night checks" in second.text
+    assert "Okafor" not in second.text + second.html
+
+
+def test_a_digest_is_built_from_the_cached_shared_part_when_nothing_it_picked_changed():
+    scene = make_scene()
+    post_in(scene.own_channel, "Unchanged news")
+    with time_machine.travel(SENDING, tick=False):
+        cached = shared_for(WEEK)
+        digest = build_digest(scene.reader, WEEK)
+        assert [item.title for item in digest.news] == ["Unchanged news"]
+        assert digest.fragments is cached.fragments
+        assert shared_for(WEEK) is cached
 
 
 def test_followed_channels_from_the_shared_part_agree_with_the_channels_app():

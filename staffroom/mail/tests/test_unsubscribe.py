@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from staffroom.accounts.models import Person
 from staffroom.accounts.tests.factories import PersonFactory
-from staffroom.mail.unsubscribe import make_token, read_token
+from staffroom.mail.unsubscribe import is_scope, kind_labels, make_token, read_token, scope_label
 from staffroom.notifications.models import DeliverySettings, DigestFrequency, Notification
 from staffroom.notifications.preferences import settings_for
 
@@ -84,6 +84,26 @@ def test_a_token_is_bound_to_its_purpose() -> None:
     other_purpose = signing.Signer(salt="something.else").sign_object([1, "all"])
     assert read_token(other_purpose) is None
     assert read_token(make_token(1, "mention")) is not None
+
+
+def test_every_kind_of_email_a_link_can_turn_off_has_a_label_of_its_own() -> None:
+    """A kind added to Notification.Kind without a label here fails this test, rather than
+    the page asking "Stop emails about channel_post?"."""
+    kinds = [kind for kind in Notification.Kind.values if is_scope(kind)]
+    assert kinds == list(Notification.Kind.values)
+    assert set(kind_labels()) == set(kinds)
+    labels = [scope_label(kind) for kind in kinds]
+    for kind, label in zip(kinds, labels, strict=True):
+        assert label, kind
+        assert label != kind
+        assert label != str(Notification.Kind(kind).label)  # not just the fallback
+    assert len(set(labels)) == len(labels)  # no two kinds read alike
+
+
+def test_the_page_names_what_a_channel_post_link_turns_off(client: Client, grace: Person) -> None:
+    page = client.get(url(grace, Notification.Kind.CHANNEL_POST)).content.decode()
+    assert "new posts in channels you follow" in page
+    assert "channel_post" not in page
 
 
 def test_a_post_without_the_one_click_body_changes_nothing(client: Client, grace: Person) -> None:
