@@ -46,9 +46,22 @@ def _path_pattern(path: str, **placeholders: int) -> str:
     return f"^{pattern}$"
 
 
+def offline_idle_seconds() -> int:
+    """How long kept posts may be read offline after the last signed-in page from the server.
+
+    The shared-computer idle limit, the shorter of the two: the worker cannot tell a ward
+    computer from a phone. ``OFFLINE_COPIES_IDLE_SECONDS`` overrides it (tests use seconds).
+    """
+    seconds = getattr(settings, "OFFLINE_COPIES_IDLE_SECONDS", None)
+    if seconds is None:
+        seconds = settings.SHARED_DEVICE_IDLE_MINUTES * 60
+    return max(1, int(seconds))
+
+
 def service_worker_config() -> dict[str, object]:
     return {
         "cachePrefix": CACHE_PREFIX,
+        "idleSeconds": offline_idle_seconds(),
         "offlineUrl": reverse("webapp:offline"),
         "postPath": _path_pattern(reverse("channels:post", kwargs={"pk": _PK}), pk=_PK),
         "postImagePath": _path_pattern(

@@ -96,6 +96,24 @@ def wait_for_htmx_to_settle(page: Page) -> None:
     """Wait until htmx has finished every swap, including its settle step (20 ms after the
     swap), when our script moves focus to the first new item (`data-focus-first`). htmx
     marks new content `htmx-added` until that step has run."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping, .htmx-request')"
+    wait_until(
+        page,
+        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping, "
+        ".htmx-request')",
+        "htmx to settle",
     )
+
+
+def wait_until(page: Page, predicate: str, what: str, timeout_ms: int = 10_000) -> None:
+    """Poll a JavaScript function in the page until it returns true.
+
+    Not `page.wait_for_function`: its polling compiles the expression inside the page,
+    which our Content Security Policy (no 'unsafe-eval') may refuse. `page.evaluate` runs
+    through the DevTools protocol, outside the page's policy.
+    """
+    waited = 0
+    while not page.evaluate(predicate):
+        if waited >= timeout_ms:
+            raise AssertionError(f"Timed out after {timeout_ms} ms waiting for {what}")
+        page.wait_for_timeout(50)
+        waited += 50

@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_scroll,
     open_page,
     sign_in,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,8 +67,28 @@ def _wait_until(page: Page, check: Any, what: str, timeout: float = 10.0) -> Non
 
 
 def _wait_for_worker(page: Page) -> None:
-    """Until the service worker is active and controls this page."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    """Until the service worker is active and controls this page.
+
+    A page whose document was created while the worker was still activating is missed by
+    `clients.claim()` (it claims the pages that exist then); the next load is controlled, as
+    for a person, so the page is reloaded once the worker is active.
+    """
+    wait_until(
+        page,
+        """async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            return Boolean(registration && registration.active
+                && registration.active.state === "activated");
+        }""",
+        "the service worker to be active",
+    )
+    if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+    wait_until(
+        page,
+        "() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)",
+        "the service worker to control the page",
+    )
 
 
 @pytest.fixture
@@ -217,3 +238,43 @@ def test_only_posts_are_kept_and_an_ended_session_forgets_them(
     page.goto(post_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
     expect(page.get_by_text("No posts are kept on this device yet.")).to_be_visible()
+
+
+def test_kept_posts_are_refused_and_deleted_once_the_device_is_idle_too_long(
+    page: Page, hospital: Hospital, post: Post, settings: Any
+) -> None:
+    """A nurse reads a post on a shared ward computer and walks away; nothing reaches the
+    server, then the network drops. Past the idle limit, the next person finds nothing of hers
+    offline: neither the post itself nor its title on the offline page."""
+    idle = 3
+    settings.OFFLINE_COPIES_IDLE_SECONDS = idle  # the worker's config; normally 10 minutes
+    post_url = post.get_absolute_url()
+    sign_in(page, "grace.okafor")
+    _wait_for_worker(page)
+    assert page.evaluate("fetch('/sw.js').then((r) => r.text())").count('"idleSeconds": 3') == 1
+
+    # The offline page's list: the worker is asked, and deletes them.
+    open_page(page, post_url)
+    _wait_until(page, lambda: post_url in _kept_posts(page), "the post is kept")
+    page.context.set_offline(True)
+    page.wait_for_timeout((idle + 1) * 1000)
+    assert post_url in _kept_posts(page)  # nothing has deleted it yet
+    page.goto("/channels/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+    expect(page.get_by_text("No posts are kept on this device yet.")).to_be_visible()
+    _wait_until(page, lambda: _kept_posts(page) == [], "the kept post is deleted")
+    kept = page.get_by_role("region", name="Posts you read recently")
+    expect(kept.get_by_role("link")).to_have_count(0)
+
+    # The post itself: read again online, then offline past the limit.
+    page.context.set_offline(False)
+    open_page(page, post_url)
+    _wait_until(page, lambda: post_url in _kept_posts(page), "the post is kept again")
+    page.context.set_offline(True)
+    page.wait_for_timeout((idle + 1) * 1000)
+    assert post_url in _kept_posts(page)
+    page.goto(post_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+    expect(page.get_by_text("SBAR handover sheet")).to_have_count(0)
+    expect(page.get_by_text("No posts are kept on this device yet.")).to_be_visible()
+    assert _kept_posts(page) == []

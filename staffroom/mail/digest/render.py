@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from staffroom.mail.digest.content import PERSON_ID, Digest, build_digest, prepare
 from staffroom.mail.digest.periods import Period, period_of_key
@@ -62,12 +62,14 @@ def digest_subject(digest: Digest) -> str:
 
 
 def period_words(period: Period) -> str:
+    # Date formats are translated: Spanish says "lunes 16 de noviembre".
+    day = pgettext("digest period: weekday, day and month", "l j F")
     if period.is_weekly:
         return gettext("The week from %(start)s to %(end)s") % {
-            "start": date_format(period.start, "l j F"),
-            "end": date_format(period.last_day, "l j F"),
+            "start": date_format(period.start, day),
+            "end": date_format(period.last_day, day),
         }
-    return date_format(period.start, "l j F Y")
+    return date_format(period.start, pgettext("digest period: full date", "l j F Y"))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 /* The offline page (staffroom/webapp/templates/webapp/offline.html): list the posts the
-   service worker kept for the person signed in on this device, newest first. */
+   service worker kept for the person signed in on this device, newest first.
+
+   The worker decides first: kept posts are shown only until the idle limit after the last
+   signed-in page from the server, and it deletes them past that. With no worker to ask (or no
+   answer), the list stays empty: nothing could open those posts anyway. */
 (function () {
   "use strict";
 
@@ -59,8 +63,26 @@
     empty.hidden = posts.length > 0;
   }
 
-  caches
-    .keys()
+  // Resolves true when the worker says the kept posts may still be shown.
+  function askWorker() {
+    if (!("serviceWorker" in navigator) || !("MessageChannel" in window)) {
+      return Promise.resolve(false);
+    }
+    return new Promise(function (resolve) {
+      var timer = setTimeout(function () { resolve(false); }, 3000);
+      navigator.serviceWorker.ready.then(function (registration) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) {
+          clearTimeout(timer);
+          resolve(Boolean(event.data && event.data.fresh));
+        };
+        registration.active.postMessage({ type: "kept-posts" }, [channel.port2]);
+      });
+    });
+  }
+
+  askWorker()
+    .then(function (fresh) { return fresh ? caches.keys() : []; })
     .then(function (names) {
       var mine = names.filter(function (name) { return name.indexOf(prefix) === 0; });
       return Promise.all(mine.map(readCache));

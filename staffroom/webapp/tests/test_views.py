@@ -143,6 +143,22 @@ def test_the_service_worker_matches_post_addresses_from_the_url_configuration(
     assert not picture.match(reverse("channels:post", kwargs={"pk": 4}))
 
 
+def _worker_config(client: Client) -> dict[str, object]:
+    script = client.get("/sw.js").content.decode()
+    found = re.search(r"const CONFIG = (\{.*\});", script)
+    assert found
+    config: dict[str, object] = json.loads(found.group(1))
+    return config
+
+
+@override_settings(SHARED_DEVICE_IDLE_MINUTES=7, SESSION_IDLE_MINUTES=60)
+def test_kept_posts_last_the_shared_computer_idle_limit(client: Client) -> None:
+    """The worker can't tell a ward computer from a phone: the shorter limit covers both."""
+    assert _worker_config(client)["idleSeconds"] == 7 * 60
+    with override_settings(OFFLINE_COPIES_IDLE_SECONDS=5):
+        assert _worker_config(client)["idleSeconds"] == 5
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (installed with axe-core)")
 def test_the_service_worker_script_is_valid_javascript(client: Client, tmp_path: Path) -> None:
     script = tmp_path / "sw.js"

@@ -7,6 +7,10 @@ const VERSION = "{{ version }}";
 {% verbatim %}
 const SHELL_CACHE = `${CONFIG.cachePrefix}shell-${VERSION}`;
 const STATIC_CACHE = `${CONFIG.cachePrefix}static-${VERSION}`;
+// When the worker last saw a page from the server for a signed-in person. Kept in Cache Storage
+// because the browser stops and restarts workers at will; no entry means "too long ago".
+const META_CACHE = `${CONFIG.cachePrefix}meta-${VERSION}`;
+const SIGNED_IN_AT = new URL("/offline/signed-in-at", self.location.origin).href;
 // One cache of recent posts per person: "staffroom-posts-<version>-<viewer key>".
 const POSTS_PREFIX = `${CONFIG.cachePrefix}posts-`;
 const CURRENT_POSTS_PREFIX = `${POSTS_PREFIX}${VERSION}-`;
@@ -34,6 +38,10 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "viewer" && typeof data.viewer === "string") {
     event.waitUntil(forgetAllBut(data.viewer));
+  } else if (data.type === "kept-posts" && event.ports[0]) {
+    // The offline page asks before listing the kept posts: the same rule as serving them.
+    const port = event.ports[0];
+    event.waitUntil(forgetIfStale().then((stale) => port.postMessage({ fresh: !stale })));
   }
 });
 
@@ -68,6 +76,7 @@ async function deleteOldCaches() {
       name.startsWith(CONFIG.cachePrefix) &&
       name !== SHELL_CACHE &&
       name !== STATIC_CACHE &&
+      name !== META_CACHE &&
       !name.startsWith(CURRENT_POSTS_PREFIX),
   );
   await Promise.all(stale.map((name) => caches.delete(name)));
@@ -80,11 +89,41 @@ async function navigate(event, url) {
   try {
     response = await fetch(event.request);
   } catch (error) {
-    const copy = isPost ? await findPost(url.pathname) : undefined;
+    const copy = isPost && !(await forgetIfStale()) ? await findPost(url.pathname) : undefined;
     return copy || (await caches.match(CONFIG.offlineUrl, { cacheName: SHELL_CACHE })) || Response.error();
   }
   if (isPost) event.waitUntil(rememberPost(url.pathname, response.clone()));
+  else event.waitUntil(noteViewer(response.clone()));
   return response;
+}
+
+// Any page from the server: a signed-in person renews the kept posts' time; nobody forgets them.
+async function noteViewer(response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (response.type !== "basic" || !response.ok || !type.startsWith("text/html")) return;
+  const found = (await response.text()).match(VIEWER_META);
+  if (!found) return; // not one of our pages (the offline page, a file)
+  await forgetAllBut(found[1]);
+  if (found[1]) await markSignedIn();
+}
+
+async function markSignedIn() {
+  const cache = await caches.open(META_CACHE);
+  await cache.put(SIGNED_IN_AT, new Response(String(Date.now())));
+}
+
+// Kept posts may be read offline only until the idle limit after the last signed-in page from
+// the server (an idle session on a shared computer ends then). Past it, or if the time is
+// unknown or in the future (the clock moved back), every kept post is deleted.
+async function forgetIfStale() {
+  const cache = await caches.open(META_CACHE);
+  const entry = await cache.match(SIGNED_IN_AT);
+  const at = entry ? Number(await entry.text()) : NaN;
+  const age = Date.now() - at;
+  if (age >= 0 && age <= CONFIG.idleSeconds * 1000) return false;
+  await forgetAllBut("");
+  await cache.delete(SIGNED_IN_AT);
+  return true;
 }
 
 // Static files and post pictures: from the network when it answers, else the kept copy.
@@ -92,6 +131,7 @@ async function networkFirst(request) {
   try {
     return await fetch(request);
   } catch (error) {
+    if (POST_IMAGE_PATH.test(new URL(request.url).pathname)) await forgetIfStale();
     const copy = await caches.match(request, MATCH_OPTIONS);
     if (copy) return copy;
     throw error;
@@ -154,6 +194,7 @@ async function rememberPost(path, response) {
   const viewer = (html.match(VIEWER_META) || [])[1];
   if (!viewer) return forgetAllBut(""); // nobody is signed in: keep nothing
   await forgetAllBut(viewer);
+  await markSignedIn();
   if (!KEEP_META.test(html)) return forgetPost(path);
   const cache = await caches.open(`${CURRENT_POSTS_PREFIX}${viewer}`);
   const headers = new Headers(response.headers);
