@@ -258,12 +258,9 @@ def send_test_message(*, hook: ChatHook, actor: Person) -> ChatDelivery:
 
 
 def _enqueue(deliveries: Iterable[ChatDelivery], *, run_after: datetime | None = None) -> None:
-    """One task per hook: a hook that times out (5 s a try) delays only its own cards."""
-    by_hook: dict[int, list[int]] = {}
-    for delivery in deliveries:
-        by_hook.setdefault(delivery.hook_id, []).append(delivery.pk)
-    for pks in by_hook.values():
-        outbox.enqueue_rows(ChatDelivery, pks, run_after=run_after)
+    """One task per hook (ChatDelivery.batches): a hook that times out (5 s a try) delays
+    only its own cards."""
+    outbox.enqueue_delivery(deliveries, run_after=run_after)
 
 
 def _create_deliveries(
