@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "staffroom.events",
     "staffroom.mail",
     "staffroom.chat",
+    "staffroom.media",
     "staffroom.demo",
 ]
 
@@ -345,7 +346,7 @@ else:
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email", "webhooks"],
+        "QUEUES": ["default", "email", "webhooks", "video"],
     }
 }
 # A worker holds an email or webhook call this long; if it dies, another takes it after.
@@ -400,6 +401,21 @@ DIRECTORY_IMPORT_KEEP_DAYS = env.int("DIRECTORY_IMPORT_KEEP_DAYS", default=7)
 # Photos and files attached to posts, comments and initiatives (checked in core/uploads.py).
 POST_IMAGE_MAX_MB = env.int("POST_IMAGE_MAX_MB", default=15)
 POST_ATTACHMENT_MAX_MB = env.int("POST_ATTACHMENT_MAX_MB", default=25)
+# Video (issue 7, decision 28). Uploads arrive in chunks of VIDEO_CHUNK_BYTES (each one a
+# request, so a dropped connection loses one chunk at most) up to VIDEO_MAX_UPLOAD_MB.
+VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_MB", default=2048) * 1024 * 1024
+VIDEO_CHUNK_BYTES = env.int("VIDEO_CHUNK_BYTES", default=4 * 1024 * 1024)
+# Keep each uploaded original beside the two MP4s made from it (to re-process later at the
+# cost of the space), or drop it once processing succeeded.
+VIDEO_KEEP_ORIGINALS = env.bool("VIDEO_KEEP_ORIGINALS", default=False)
+# Uploads nobody finished are deleted after this many hours.
+VIDEO_UPLOAD_EXPIRY_HOURS = env.int("VIDEO_UPLOAD_EXPIRY_HOURS", default=48)
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
+# Longest a video may run, and the longest ffmpeg may work on one, before it is refused.
+VIDEO_MAX_DURATION_SECONDS = env.int("VIDEO_MAX_DURATION_MINUTES", default=120) * 60
+VIDEO_PROCESSING_TIMEOUT_SECONDS = env.int("VIDEO_PROCESSING_TIMEOUT_MINUTES", default=120) * 60
+
 # Width x height of the largest picture decoded: a small file can claim a huge picture.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ideas/", include("staffroom.ideas.urls")),
     path("", include("staffroom.kiosk.urls")),
     path("", include("staffroom.events.urls")),
+    path("", include("staffroom.media.urls")),
     path("", include("staffroom.organisation.urls")),
     path("account/", include("staffroom.accounts.urls")),
     path("", include("staffroom.jobs.urls")),

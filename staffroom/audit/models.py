@@ -80,6 +80,15 @@ class AuditAction(models.TextChoices):
     CHAT_HOOK_PAUSED = "chat_hook_paused", _("Chat webhook paused")  # chat (issue 6)
     CHAT_HOOK_RESUMED = "chat_hook_resumed", _("Chat webhook resumed")  # chat (issue 6)
     CHAT_HOOK_REMOVED = "chat_hook_removed", _("Chat webhook disconnected")  # chat (issue 6)
+    # Video (issue 7)
+    VIDEO_UPLOADED = "video_uploaded", _("Video uploaded")
+    VIDEO_RETRIED = "video_retried", _("Video processing tried again")
+    VIDEO_POSTER_CHANGED = "video_poster_changed", _("Video poster frame changed")
+    VIDEO_DELETED = "video_deleted", _("Video deleted")
+    VIDEO_CAPTIONS_ADDED = "video_captions_added", _("Video captions added")
+    VIDEO_CAPTIONS_REMOVED = "video_captions_removed", _("Video captions removed")
+    VIDEO_TRANSCRIPT_CHANGED = "video_transcript_changed", _("Video transcript changed")
+    VIDEO_POLICY_CHANGED = "video_policy_changed", _("Video captions rule changed")
 
 
 class AuditEntry(models.Model):

@@ -206,6 +206,16 @@ class Post(BaseModel):
     thread = models.OneToOneField(
         "discussion.Thread", on_delete=models.PROTECT, related_name="post", editable=False
     )
+    # A video update (issue 7): the post shows its player. Deleting the video (which deletes
+    # its files) leaves the post's words.
+    video = models.OneToOneField(
+        "media.Video",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="post",
+        editable=False,
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
     audience_sites = models.ManyToManyField(
         "organisation.Site", blank=True, related_name="+", verbose_name=_("sites")
