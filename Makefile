@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages clean
+.PHONY: install install-system install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages clean
 
 # Install into .venv: Python packages pinned by constraints.txt. Re-runs only when those
 # files change. `make run` needs nothing else.
@@ -29,8 +29,26 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: install Node.js and npm to run the browser tests (make test)"; fi
 
+# Video processing runs Debian's ffmpeg (and ffprobe): installed with apt-get when missing,
+# as root or through passwordless sudo. Without it the site still runs and a video upload
+# fails with "ffmpeg is not installed on the server", so this never stops `make run`.
+install-system:
+	@if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else sudo=no; fi; \
+	if [ "$$sudo" != no ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing ffmpeg for video processing (apt-get install ffmpeg)"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg fonts-dejavu-core >/dev/null 2>&1 \
+		|| { $$sudo apt-get update -qq >/dev/null 2>&1 \
+		&& $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg fonts-dejavu-core >/dev/null 2>&1; } \
+		|| true; \
+	fi; \
+	if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; then ffmpeg -version | head -n 1; \
+	else echo "Video processing needs ffmpeg: apt-get install ffmpeg (the site runs without it; videos can't be processed)"; fi
+
 # What `make run` and `make test` both call.
-install: install-python install-node
+install: install-system install-python install-node
 
 # Serve the living demo hospital at http://127.0.0.1:$(PORT) on the embedded SQLite database.
 run: install
@@ -46,7 +64,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Build (or top up) the demo hospital: `make demo SIZE=large` for 80,000 people.
-demo: install-python
+demo: install-python install-system
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --size $(SIZE)

@@ -16,6 +16,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import default_storage_from_environment, s3_origin, storage_kind
+
 # Lets admin classes and querysets be written with type parameters (ModelAdmin[Site]).
 django_stubs_ext.monkeypatch()
 
@@ -59,6 +61,9 @@ SITE_URL: str = env("SITE_URL", default="http://127.0.0.1:8000")
 # Demo accounts (with published passwords) can only exist on a development server.
 # Under production settings (DEBUG off) this is always False, whatever the environment says.
 DEMO_MODE = DEBUG and env.bool("DEMO_MODE", default=True)
+# The demo's video posts are drawn and processed with ffmpeg when it is built (a few seconds
+# each); switch off to build the demo faster.
+DEMO_VIDEOS = env.bool("DEMO_VIDEOS", default=True)
 
 # Empty means "our organisation", in each person's language.
 ORGANISATION_NAME: str = env("ORGANISATION_NAME", default="Riverside Health" if DEMO_MODE else "")
@@ -381,8 +386,11 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "staffroom" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploaded files (post images, attachments, videos…): MEDIA_ROOT on local disk, or an
+# S3-compatible bucket with MEDIA_STORAGE=s3 and the S3_* variables (config/storage.py).
+MEDIA_STORAGE = storage_kind(env)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_environment(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -391,6 +399,12 @@ STORAGES = {
         )
     },
 }
+if MEDIA_STORAGE == "s3":
+    # Video files are fetched by the browser from the bucket (a presigned redirect), and a
+    # redirected request must pass the page's policy too.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(
+        s3_origin(STORAGES["default"]["OPTIONS"])
+    )
 # A directory CSV for 80,000 people is about 15 MB; allow a generous margin.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -415,6 +429,9 @@ FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 # Longest a video may run, and the longest ffmpeg may work on one, before it is refused.
 VIDEO_MAX_DURATION_SECONDS = env.int("VIDEO_MAX_DURATION_MINUTES", default=120) * 60
 VIDEO_PROCESSING_TIMEOUT_SECONDS = env.int("VIDEO_PROCESSING_TIMEOUT_MINUTES", default=120) * 60
+# Answer a video file request (after the permission check) with a redirect to a short-lived
+# presigned URL when the storage offers one (S3), instead of streaming the bytes through Django.
+VIDEO_SERVE_REDIRECT = env.bool("VIDEO_SERVE_REDIRECT", default=MEDIA_STORAGE == "s3")
 
 # Width x height of the largest picture decoded: a small file can claim a huge picture.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)

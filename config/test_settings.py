@@ -18,6 +18,9 @@ ALLOWED_HOSTS = ["*"]
 # Demo data is generated in tests even though DEBUG is off, to prove the generator works;
 # tests that check the production refusal switch this back off.
 DEMO_MODE = True
+# Demo builds in tests skip the ffmpeg-made video posts (seconds each, and the suite builds the
+# demo many times); staffroom/demo/tests/test_demo_videos.py switches them on.
+DEMO_VIDEOS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(DATA_DIR) / "media"

@@ -27,6 +27,12 @@ TAGS = "Tags"
 # Numbered from 1 in the order the post shows them: "Image description 2", "File name 1".
 IMAGE_DESCRIPTION = "Image description"
 FILE_NAME = "File name"
+# A post's video (issue 7): its file name, transcript and captions (one key per language,
+# "Captions es") are read or heard by everyone who watches it.
+VIDEO_FILE_NAME = "Video file name"
+VIDEO_TRANSCRIPT = "Video transcript"
+CAPTIONS = "Captions"
+_CAPTIONS = re.compile(rf"^{CAPTIONS} ([A-Za-z0-9-]+)$")
 _NUMBERED = re.compile(rf"^({IMAGE_DESCRIPTION}|{FILE_NAME}) (\d+)$")
 
 
@@ -42,6 +48,27 @@ def post_texts(post: Post) -> dict[str, str]:
         post.attachments.order_by("id").values_list("original_name", flat=True), start=1
     ):
         texts[f"{FILE_NAME} {number}"] = name
+    if post.video_id is not None:
+        texts.update(video_texts(post.video_id))
+    return texts
+
+
+def video_texts(video_id: int) -> dict[str, str]:
+    """The words of a post's video: file name, transcript, and each language's captions as
+    plain text (one cue a line, in time order, as the stored WebVTT holds them)."""
+    from staffroom.media.captions import read_stored_vtt
+    from staffroom.media.models import Caption, Video
+
+    video = Video.objects.filter(pk=video_id).only("original_name", "transcript").first()
+    if video is None:
+        return {}
+    texts = {VIDEO_FILE_NAME: video.original_name, VIDEO_TRANSCRIPT: video.transcript}
+    for language, vtt in (
+        Caption.objects.filter(video_id=video_id)
+        .order_by("language")
+        .values_list("language", "vtt")
+    ):
+        texts[f"{CAPTIONS} {language}"] = "\n".join(cue.text for cue in read_stored_vtt(vtt))
     return texts
 
 
@@ -54,9 +81,19 @@ def tag_text(names: Iterable[str]) -> str:
 
 def field_label(key: str) -> str:
     """A `post_texts` key in the reader's language ("Image description 2")."""
-    fixed = {TITLE: _("Title"), SUMMARY: _("Summary"), BODY: _("Body"), TAGS: _("Tags")}
+    fixed = {
+        TITLE: _("Title"),
+        SUMMARY: _("Summary"),
+        BODY: _("Body"),
+        TAGS: _("Tags"),
+        VIDEO_FILE_NAME: _("Video file name"),
+        VIDEO_TRANSCRIPT: _("Video transcript"),
+    }
     if key in fixed:
         return fixed[key]
+    captions = _CAPTIONS.match(key)
+    if captions is not None:
+        return _("Video captions (%(language)s)") % {"language": captions.group(1)}
     numbered = _NUMBERED.match(key)
     if numbered is None:
         return key

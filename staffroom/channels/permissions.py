@@ -93,7 +93,7 @@ def get_visible_post_or_404(person: Any, pk: int) -> Post:
     """The post, for someone allowed to see it; a 404 for everyone else."""
     try:
         post = Post.objects.select_related(
-            "channel", "channel__department", "author", "thread"
+            "channel", "channel__department", "author", "thread", "video"
         ).get(pk=pk)
     except Post.DoesNotExist:
         raise Http404 from None

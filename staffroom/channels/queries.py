@@ -102,8 +102,9 @@ class PostList:
 
 
 def with_card_fields(queryset: QuerySet[Post]) -> QuerySet[Post]:
-    """What a post card shows, in the same query: channel, author, discussion counters."""
-    return queryset.select_related("channel", "author", "thread")
+    """What a post card shows, in the same query: channel, author, discussion counters,
+    and the video (its label and poster)."""
+    return queryset.select_related("channel", "author", "thread", "video")
 
 
 CARD_TEMPLATE = "channels/_post_card_body.html"
@@ -112,8 +113,9 @@ CARD_CACHE_SECONDS = 60 * 60 * 24
 
 def _card_key(post: Post, language: str) -> str:
     # Everything the card shows changes one of these: the post's version (words, status,
-    # pin), the discussion's counters, the channel's name (updated_at).
+    # pin), the discussion's counters, the channel's name (updated_at), the video's state.
     thread = post.thread
+    video = post.video if post.video_id else None
     return ":".join(
         str(part)
         for part in (
@@ -124,6 +126,7 @@ def _card_key(post: Post, language: str) -> str:
             thread.comment_count,
             thread.reaction_total,
             post.channel.updated_at.timestamp(),
+            f"{video.pk}.{video.version}.{video.status}" if video is not None else "-",
             language,
         )
     )

@@ -56,6 +56,7 @@ DEMO_STEPS: list[str] = [
     "staffroom.demo.content.channels.build_channels",
     "staffroom.demo.content.strategy.build_strategic_plan",
     "staffroom.demo.content.posts.build_posts",
+    "staffroom.demo.content.videos.build_videos",
     "staffroom.demo.content.discussion.build_discussion",
     "staffroom.demo.content.bulk.build_bulk_content",
     "staffroom.demo.content.safety.build_safety",
@@ -97,9 +98,14 @@ class DemoBuild:
     department_ids: dict[str, int] = field(default_factory=dict)
     unit_ids: dict[str, int] = field(default_factory=dict)
     person_ids: dict[str, int] = field(default_factory=dict)  # by employee ID
+    # What a step left out and why (e.g. videos without ffmpeg), for the summary.
+    notes: list[str] = field(default_factory=list)
 
     def count(self, what: str, number: int) -> None:
         self.created[what] = self.created.get(what, 0) + number
+
+    def note(self, line: str) -> None:
+        self.notes.append(line)
 
     @cached_property
     def demo_password_hash(self) -> str:
@@ -114,6 +120,7 @@ class DemoReport:
     seconds: float
     created: dict[str, int]
     totals: dict[str, int]
+    notes: tuple[str, ...] = ()
 
     @property
     def already_built(self) -> bool:
@@ -165,6 +172,7 @@ def build_demo_hospital(
             "people": Person.objects.count(),
             "active people": Person.objects.active().count(),
         },
+        notes=tuple(build.notes),
     )
 
 

@@ -4,14 +4,16 @@ slides a screen shows.
 A screen is a wall anyone in the room can read, so it shows less than any member of staff
 may see: live, visible posts meant for everyone (or for everyone at the screen's site or
 in its department), never a post narrowed to a job family or to other departments, never
-held or hidden content, no comments; ideas that are visible and not merged away, with no
-person's name at all (an anonymous author stays anonymous because nobody is named). Each
-slide source is one query whatever the amount of data, so a screen's page costs the same
-at any size.
+held or hidden content, no comments; a video post's video, muted with its captions on, when
+it is ready and has captions (a muted video without words says nothing to the room); ideas
+that are visible and not merged away, with no person's name at all (an anonymous author
+stays anonymous because nobody is named). Each slide source is one query whatever the
+amount of data, so a screen's page costs the same at any size.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +21,7 @@ from itertools import zip_longest
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -32,10 +34,20 @@ from staffroom.ideas.models import Idea, Impact, Status
 from staffroom.ideas.services.impact import summarise_impact
 from staffroom.kiosk.models import Screen, hash_secret
 from staffroom.kiosk.qr import qr_svg
+from staffroom.media.models import Caption, Video, VideoRendition
 
 # A real secret is 43 characters; anything far longer is refused before hashing.
 SECRET_MAX_LENGTH = 100
 NEWS_SLIDES = 6
+# Video posts in a rotation, newest first: each holds the wall for up to VIDEO_PLAY_SECONDS,
+# so two keep the other news and ideas in view.
+VIDEO_SLIDES = 2
+# A long video shows its first minute and a half, then the rotation moves on.
+VIDEO_PLAY_SECONDS = 90
+# Screens are often on weak Wi-Fi and replay each video every rotation: the 360p file (about
+# a third of the 720p's bytes) is played; captions are drawn by the browser at the TV's own
+# resolution, so the words stay sharp. The 720p one is used only when there is no 360p.
+SCREEN_QUALITY = VideoRendition.Quality.LOW
 TOP_IDEA_SLIDES = 4
 IMPLEMENTED_IDEA_SLIDES = 4
 # Words on a slide: what can be read from three metres in the time a slide is shown.
@@ -85,10 +97,26 @@ def get_screen_or_404(pk: int) -> Screen:
 
 
 @dataclass(frozen=True)
+class SlideVideo:
+    """What a video slide plays: ids for the screen's file addresses (built in the template
+    from the screen's secret, which is stored nowhere), the captions track, and how long the
+    slide may keep the wall."""
+
+    video_id: int
+    version: int  # in each file's address, so a changed file is never a stale copy
+    quality: str
+    has_poster: bool
+    caption_id: int
+    caption_language: str
+    caption_label: str
+    play_seconds: int
+
+
+@dataclass(frozen=True)
 class Slide:
     """One item on the screen, in the words it is shown with."""
 
-    kind: str  # "news", "top_idea", "implemented_idea" (a CSS modifier and a test hook)
+    kind: str  # "news", "video", "top_idea", "implemented_idea" (a CSS modifier, a test hook)
     label: str  # "Latest news"
     title: str
     text: str
@@ -96,6 +124,7 @@ class Slide:
     when: datetime | None
     url: str  # absolute: staff scan it and sign in on their phone
     headline: str = ""  # an implemented idea's measured impact
+    video: SlideVideo | None = None
 
     @property
     def key(self) -> str:
@@ -146,11 +175,14 @@ def screen_audience(screen: Screen) -> Q:
     )
 
 
+def _wall_posts(screen: Screen) -> QuerySet[Post]:
+    """Live, visible posts that may hang on `screen`'s wall."""
+    return Post.objects.live().filter(visibility=Visibility.VISIBLE).filter(screen_audience(screen))
+
+
 def news_slides(screen: Screen) -> list[Slide]:
     posts = (
-        Post.objects.live()
-        .filter(visibility=Visibility.VISIBLE)
-        .filter(screen_audience(screen))
+        _wall_posts(screen)
         .select_related("channel")
         .only("pk", "title", "summary", "body_html", "published_at", "channel__name")
         .order_by("-published_at", "-id")[:NEWS_SLIDES]
@@ -169,6 +201,110 @@ def news_slides(screen: Screen) -> list[Slide]:
         )
         for post in posts
     ]
+
+
+def _screen_language(screen: Screen) -> str:
+    return (screen.language or settings.LANGUAGE_CODE).lower()
+
+
+def _captions_for(screen: Screen) -> QuerySet[Caption]:
+    """The captions of the outer row's video, the screen's language first (exactly, then a
+    regional variant: "es" takes "es-MX"), then the others by language."""
+    language = _screen_language(screen)
+    return Caption.objects.filter(video_id=OuterRef("video_id")).order_by(
+        Case(
+            When(language__iexact=language, then=0),
+            When(language__istartswith=f"{language}-", then=1),
+            default=2,
+            output_field=IntegerField(),
+        ),
+        "language",
+        "id",
+    )
+
+
+def _screen_rendition_quality() -> QuerySet[VideoRendition]:
+    return VideoRendition.objects.filter(video_id=OuterRef("video_id")).order_by(
+        Case(When(quality=SCREEN_QUALITY, then=0), default=1, output_field=IntegerField()),
+        "height",
+    )
+
+
+def _play_seconds(duration: float | None) -> int:
+    if not duration or duration <= 0:
+        return VIDEO_PLAY_SECONDS
+    return min(math.ceil(duration), VIDEO_PLAY_SECONDS)
+
+
+def video_slides(screen: Screen) -> list[Slide]:
+    """The newest video posts on the wall whose video is ready and has captions: one query
+    (the chosen captions and file are subqueries, not a query per slide).
+
+    A video slide replaces its post's news slide (it comes first in SLIDE_SOURCES, and
+    _interleave keeps the first slide of an address)."""
+    captions = _captions_for(screen)
+    renditions = _screen_rendition_quality()
+    posts = (
+        _wall_posts(screen)
+        .filter(video__status=Video.Status.READY)
+        .annotate(
+            screen_caption_id=Subquery(captions.values("pk")[:1]),
+            screen_caption_language=Subquery(captions.values("language")[:1]),
+            screen_caption_label=Subquery(captions.values("label")[:1]),
+            screen_quality=Subquery(renditions.values("quality")[:1]),
+        )
+        .filter(screen_caption_id__isnull=False, screen_quality__isnull=False)
+        .select_related("channel", "video")
+        .only(
+            "pk",
+            "title",
+            "published_at",
+            "channel__name",
+            "video__id",
+            "video__version",
+            "video__poster",
+            "video__duration_seconds",
+        )
+        .order_by("-published_at", "-id")[:VIDEO_SLIDES]
+    )
+    slides = []
+    for post in posts:
+        video = post.video
+        assert video is not None  # filtered on its status above
+        slides.append(
+            Slide(
+                kind="video",
+                label=_("Latest video"),
+                title=post.title,
+                text="",
+                meta=[post.channel.name],
+                when=post.published_at,
+                url=absolute_url(post.get_absolute_url()),
+                video=SlideVideo(
+                    video_id=video.pk,
+                    version=video.version,
+                    quality=post.screen_quality,
+                    has_poster=bool(video.poster),
+                    caption_id=post.screen_caption_id,
+                    caption_language=post.screen_caption_language,
+                    caption_label=post.screen_caption_label,
+                    play_seconds=_play_seconds(video.duration_seconds),
+                ),
+            )
+        )
+    return slides
+
+
+def screen_video(screen: Screen, video_id: int) -> Video | None:
+    """The video `video_id` if `screen` may play it: ready, with captions, and its post
+    live, visible and on the screen's wall (not only among the slides shown right now, so a
+    refresh that drops the slide doesn't cut a playing video). One query."""
+    return (
+        Video.objects.filter(pk=video_id, status=Video.Status.READY)
+        .filter(Exists(_wall_posts(screen).filter(video_id=OuterRef("pk"))))
+        .filter(Exists(Caption.objects.filter(video_id=OuterRef("pk"))))
+        .first()
+    )
 
 
 def _ideas_at(screen: Screen) -> QuerySet[Idea]:
@@ -256,11 +392,17 @@ SlideSource = Callable[[Screen], list[Slide]]
 
 # What a screen shows, each a function of the screen returning its slides in one query.
 # Recognition (kudos, patient compliments; product capability 7) joins here when it exists.
-SLIDE_SOURCES: list[SlideSource] = [news_slides, top_idea_slides, implemented_idea_slides]
+# Videos come first so a post with a video is shown as its video, not as words.
+SLIDE_SOURCES: list[SlideSource] = [
+    video_slides,
+    news_slides,
+    top_idea_slides,
+    implemented_idea_slides,
+]
 
 
 def _interleave(groups: Iterable[list[Slide]]) -> list[Slide]:
-    """News, an idea, an implemented idea, news again…: the room sees a mix, not ten posts
+    """A video, news, an idea, an implemented idea, news again…: the room sees a mix, not ten posts
     in a row. An item found by two sources is shown once."""
     seen: set[str] = set()
     slides: list[Slide] = []

@@ -1,6 +1,6 @@
 """Writes of break-room screens: add one, give it a new address, switch it off, note that
-its TV asked for its page. Each returns what the admin must be shown once (the secret) and
-never stores it.
+its TV asked for its page, count a video it played. Adding one and changing its address
+return what the admin must be shown once (the secret) and never store it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staffroom.audit.models import AuditAction
 from staffroom.audit.services import record_audit
 from staffroom.kiosk.models import Screen, hash_secret
+from staffroom.media.models import Video
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -146,3 +147,12 @@ def note_screen_seen(screen: Screen) -> None:
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - SEEN_EVERY), pk=screen.pk
     ).update(last_seen_at=now)
     screen.last_seen_at = now
+
+
+@transaction.atomic
+def record_screen_play(*, video: Video) -> None:
+    """A break-room screen started playing `video` (it asked for the first bytes of its
+    file): one more play on a wall. A screen is nobody, so this counts plays, not people
+    (people are Video.reach_count); an UPDATE with F(), so screens playing at once never
+    lose a count. Not audited: a counter, like a post's reads."""
+    Video.objects.filter(pk=video.pk).update(screen_plays=F("screen_plays") + 1)

@@ -32,9 +32,10 @@ from staffroom.kiosk.services import (
     switch_off_screen,
 )
 
-# How the screen moves on: a slide every ROTATE_SECONDS (with JavaScript), new content
-# fetched every REFRESH_SECONDS, and RETRY_SECONDS after a failed fetch. Without
-# JavaScript the page reloads itself to the next slide every NOSCRIPT_SECONDS.
+# How the screen moves on: a slide every ROTATE_SECONDS (with JavaScript; a video slide
+# when its video ends, at most queries.VIDEO_PLAY_SECONDS), new content fetched every
+# REFRESH_SECONDS, and RETRY_SECONDS after a failed fetch. Without JavaScript the page
+# reloads itself to the next slide every NOSCRIPT_SECONDS (a video slide shows its poster).
 ROTATE_SECONDS = 12
 REFRESH_SECONDS = 180
 RETRY_SECONDS = 30
@@ -194,6 +195,7 @@ def screen(request: HttpRequest, secret: str) -> HttpResponse:
             "kiosk/screen.html",
             {
                 "screen": found,
+                "secret": secret,
                 "organisation_name": settings.ORGANISATION_NAME,
                 "slides": slides,
                 "current": current,
@@ -219,6 +221,11 @@ def screen_slides(request: HttpRequest, secret: str) -> HttpResponse:
         response = render(
             request,
             "kiosk/screen.html#slides",
-            {"screen": found, "slides": queries.screen_slides(found), "current": 0},
+            {
+                "screen": found,
+                "secret": secret,
+                "slides": queries.screen_slides(found),
+                "current": 0,
+            },
         )
     return _screen_headers(response)

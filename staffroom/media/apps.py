@@ -6,3 +6,7 @@ class MediaConfig(AppConfig):
     name = "staffroom.media"
     label = "media"
     verbose_name = _("Video")
+
+    def ready(self) -> None:
+        # Periodic jobs register themselves when their module is imported.
+        from staffroom.media import tasks  # noqa: F401

@@ -121,7 +121,7 @@ def progress_updates(
     return list(
         Post.objects.visible_to(viewer)
         .filter(initiative=initiative)
-        .select_related("channel", "author", "thread")
+        .select_related("channel", "author", "thread", "video")
         .order_by("-published_at", "-id")[:limit]
     )
 

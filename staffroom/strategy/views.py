@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.discussion.queries import thread_context
+from staffroom.media.queries import player as video_player
 from staffroom.strategy import queries
 from staffroom.strategy.forms import InitiativeAnswerForm, InitiativeStatusForm
 from staffroom.strategy.models import Initiative, InitiativeResponse, Plan
@@ -100,12 +102,19 @@ def _render_initiative(
 ) -> HttpResponse:
     viewer = request.user
     response = queries.viewer_response(initiative=initiative, viewer=viewer)
+    updates = queries.progress_updates(initiative=initiative, viewer=viewer)
+    # The newest of these updates that has a ready video gets a player above them.
+    video_update = next((p for p in updates if p.video is not None and p.video.is_ready), None)
     context = {
         **_answer_box(initiative, response, answer_form),
         "status_form": status_form or InitiativeStatusForm(initial={"status": initiative.status}),
         "can_update_status": can_update_initiative_status(viewer, initiative),
         "can_view_results": can_view_initiative_results(viewer, initiative),
-        "updates": queries.progress_updates(initiative=initiative, viewer=viewer),
+        "updates": updates,
+        "video_update": video_update,
+        "player": video_player(video_update.video, viewer=viewer, language=get_language())
+        if video_update is not None
+        else None,
         "staff_ideas": queries.initiative_ideas(initiative=initiative),
         "discussion": _discussion(request, initiative),
     }

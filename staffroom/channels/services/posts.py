@@ -74,6 +74,7 @@ from staffroom.core.models import Visibility
 from staffroom.core.richtext import RenderedText, find_mentions, render_markdown
 from staffroom.core.uploads import check_attachment, process_image
 from staffroom.discussion.services import new_thread, record_backlinks, record_mentions
+from staffroom.media.services.accessibility import check_video_publishable  # video (issue 7)
 from staffroom.notifications.channel_posts import post_went_live
 from staffroom.organisation.models import Department, JobFamily, Site
 from staffroom.privacy.guard import FieldFinding, scan_texts
@@ -576,6 +577,8 @@ def publish_post(*, post: Post, editor: Person) -> Post:
         raise ValidationError(_("This post is already published."))
     if post.status == Post.Status.ARCHIVED:
         raise ValidationError(_("This post is archived: restore it first."))
+    if post.video_id is not None:  # video (issue 7): ready, with captions or a transcript
+        check_video_publishable(post)
     old_status = post.status
     if post.status == Post.Status.SCHEDULED and post.is_live:
         post.status = Post.Status.PUBLISHED  # its time came: keep the time it went live
@@ -599,6 +602,8 @@ def schedule_post(*, post: Post, editor: Person, publish_at: datetime | None) ->
         )
     if post.status == Post.Status.ARCHIVED:
         raise ValidationError(_("This post is archived: restore it first."))
+    if post.video_id is not None:  # video (issue 7): ready, with captions or a transcript
+        check_video_publishable(post)
     old_status = post.status
     post.status, post.published_at = Post.Status.SCHEDULED, publish_at
     _save_status(post, old_status)
@@ -649,6 +654,8 @@ def restore_post(*, post: Post, editor: Person) -> Post:
         post.status = Post.Status.SCHEDULED
     else:
         post.status = Post.Status.PUBLISHED
+    if post.video_id is not None and post.status != Post.Status.DRAFT:
+        check_video_publishable(post)  # video (issue 7): its captions may have gone meanwhile
     _save_status(post, old_status)
     _audit(post, editor, AuditAction.POST_RESTORED, old_status)
     return post

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +39,7 @@ from staffroom.channels.subjects import subject_for
 from staffroom.core.http import AuthenticatedRequest
 from staffroom.core.models import Visibility
 from staffroom.discussion import queries as discussion_queries
+from staffroom.media.queries import player as video_player
 from staffroom.organisation import queries as organisation_queries
 
 if TYPE_CHECKING:
@@ -354,6 +356,10 @@ def post_page_context(
         "tags": list(post.tags.all()),
         "initiative": post.initiative if post.initiative_id else None,
         "following": post.channel_id in queries.followed_channel_ids(me),
+        # The video's player (media.queries; None until the video is ready).
+        "player": video_player(post.video, viewer=me, language=get_language())
+        if post.video_id
+        else None,
     }
     if post.visibility == Visibility.HELD:
         context.update(_held_context(request, post))

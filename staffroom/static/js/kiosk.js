@@ -5,14 +5,21 @@
    inline script (strict CSP). Without this file the page still works: it reloads itself to
    the next slide (<noscript> refresh).
 
-   - A slide every data-rotate-seconds.
+   - A slide every data-rotate-seconds. A video slide ([data-kiosk-video]) plays its video
+     from the start, muted with its captions showing, and moves on when it ends (at most
+     data-play-seconds in, plus a little time to load); leaving the slide stops it and drops
+     its file, so hidden slides fetch nothing and each showing is one play (the server counts
+     requests for the file's first byte). If it can't play (autoplay refused, the network),
+     the poster stays and the slide keeps the normal time.
    - data-slides-url fetched every data-refresh-seconds. On failure (offline, server down)
      the current slides stay, a small "Offline" note shows, and it tries again after
      data-retry-seconds. A 404 or 410 means the screen was switched off: the page reloads
      to show the server's message (the server just answered, so the reload can't fail on
      the network).
    - A page left open for weeks: once a day, right after a successful fetch (so the network
-     is there), the whole page reloads, dropping anything a long-lived page accumulates. */
+     is there), the whole page reloads, dropping anything a long-lived page accumulates.
+   - New slides fetched while a video plays wait until it has finished, so a refresh never
+     cuts a video short. */
 (function () {
   "use strict";
 
@@ -34,7 +41,14 @@
   var index = 0;
   var paused = false;
   var refreshTimer = null;
+  var rotateTimer = null;
   var busy = false;
+  // The <video> of the shown slide while it plays (null otherwise), and new slides that
+  // arrived meanwhile.
+  var playing = null;
+  var pendingHtml = null;
+  // Time for a video to start on a slow network before the slide gives up on its end.
+  var LOAD_GRACE_MS = 15000;
 
   function seconds(value, fallback) {
     var number = parseInt(value, 10);
@@ -45,9 +59,107 @@
     return container.querySelectorAll("[data-slide]");
   }
 
+  function scheduleRotate(delay) {
+    window.clearTimeout(rotateTimer);
+    rotateTimer = paused ? null : window.setTimeout(rotate, delay);
+  }
+
+  function videoOf(slide) {
+    return slide ? slide.querySelector("[data-kiosk-video]") : null;
+  }
+
+  function showCaptions(video) {
+    var tracks = video.textTracks;
+    if (tracks && tracks.length) {
+      tracks[0].mode = "showing";
+    }
+  }
+
+  function stopVideo() {
+    var video = playing;
+    playing = null;
+    if (!video) {
+      return;
+    }
+    video.onended = video.onerror = video.ontimeupdate = null;
+    try {
+      video.pause();
+      // Dropping the file ends its download and shows the poster again.
+      video.removeAttribute("src");
+      video.load();
+    } catch (error) {
+      // An old browser's media element: nothing more to stop.
+    }
+  }
+
+  // The video can't play: its poster and words stay for the normal time.
+  function videoFailed(video) {
+    if (playing !== video) {
+      return;
+    }
+    stopVideo();
+    scheduleRotate(rotateMs);
+  }
+
+  function videoDone(video) {
+    if (playing === video && !paused) {
+      rotate();
+    }
+  }
+
+  // Play `video` from the start; false if this browser can't play videos at all.
+  function startVideo(video) {
+    var src = video.getAttribute("data-src");
+    if (!src || typeof video.play !== "function") {
+      return false;
+    }
+    var limit = seconds(video.getAttribute("data-play-seconds"), 90) / 1000;
+    playing = video;
+    video.muted = true;
+    video.setAttribute("preload", "auto");
+    video.onended = function () {
+      videoDone(video);
+    };
+    video.onerror = function () {
+      videoFailed(video);
+    };
+    video.ontimeupdate = function () {
+      if (video.currentTime >= limit) {
+        videoDone(video);
+      }
+    };
+    video.src = src;
+    video.load();
+    showCaptions(video);
+    scheduleRotate(limit * 1000 + LOAD_GRACE_MS);
+    if (paused) {
+      return true;
+    }
+    var result;
+    try {
+      result = video.play();
+    } catch (error) {
+      videoFailed(video);
+      return true;
+    }
+    if (result && typeof result.then === "function") {
+      result.then(
+        function () {
+          showCaptions(video);
+        },
+        function () {
+          videoFailed(video);
+        }
+      );
+    }
+    return true;
+  }
+
   function show(next) {
     var all = slides();
+    stopVideo();
     if (!all.length) {
+      scheduleRotate(rotateMs);
       return;
     }
     index = ((next % all.length) + all.length) % all.length;
@@ -59,6 +171,10 @@
       }
     }
     counter.textContent = all.length > 1 ? index + 1 + " / " + all.length : "";
+    var video = videoOf(all[index]);
+    if (!video || !startVideo(video)) {
+      scheduleRotate(rotateMs);
+    }
   }
 
   function currentIndex() {
@@ -72,9 +188,16 @@
   }
 
   function rotate() {
-    if (!paused) {
-      show(index + 1);
+    if (paused) {
+      return;
     }
+    if (pendingHtml !== null) {
+      var html = pendingHtml;
+      pendingHtml = null;
+      replaceSlides(html, 1);
+      return;
+    }
+    show(index + 1);
   }
 
   function shownUrl() {
@@ -82,14 +205,17 @@
     return all.length ? all[index].getAttribute("data-url") : null;
   }
 
-  function replaceSlides(html) {
+  // Swap in new slides and show the one after the slide shown now (step 1), or the same
+  // slide again (step 0).
+  function replaceSlides(html, step) {
     var keep = shownUrl();
+    stopVideo();
     container.innerHTML = html; // our own server's partial; the old nodes are released
     var all = slides();
     var next = 0;
     for (var i = 0; i < all.length; i += 1) {
       if (keep && all[i].getAttribute("data-url") === keep) {
-        next = i;
+        next = i + step;
         break;
       }
     }
@@ -130,7 +256,12 @@
         window.location.reload();
         return;
       }
-      replaceSlides(request.responseText);
+      if (playing) {
+        pendingHtml = request.responseText; // shown when the video has finished
+      } else {
+        pendingHtml = null;
+        replaceSlides(request.responseText, 0);
+      }
       schedule(refreshMs);
     };
     request.onerror = request.ontimeout = request.onabort = function () {
@@ -145,10 +276,42 @@
     }
   }
 
+  // Pause stops the rotation and the video (WCAG 2.2.2); Play goes on where it stopped.
   function togglePause() {
     paused = !paused;
     pauseButton.textContent = pauseButton.getAttribute(paused ? "data-label-play" : "data-label-pause");
     pauseButton.setAttribute("aria-pressed", paused ? "true" : "false");
+    if (paused) {
+      window.clearTimeout(rotateTimer);
+      rotateTimer = null;
+      if (playing) {
+        playing.pause();
+      }
+      return;
+    }
+    if (!playing) {
+      scheduleRotate(rotateMs);
+      return;
+    }
+    var video = playing;
+    var limit = seconds(video.getAttribute("data-play-seconds"), 90);
+    if (video.ended || video.currentTime * 1000 >= limit) {
+      rotate();
+      return;
+    }
+    scheduleRotate(limit - video.currentTime * 1000 + LOAD_GRACE_MS);
+    var result;
+    try {
+      result = video.play();
+    } catch (error) {
+      videoFailed(video);
+      return;
+    }
+    if (result && typeof result.then === "function") {
+      result.then(null, function () {
+        videoFailed(video);
+      });
+    }
   }
 
   document.documentElement.className += " kiosk--js";
@@ -157,6 +320,5 @@
   pauseButton.removeAttribute("hidden");
   pauseButton.setAttribute("aria-pressed", "false");
   pauseButton.addEventListener("click", togglePause);
-  window.setInterval(rotate, rotateMs);
   schedule(refreshMs);
 })();

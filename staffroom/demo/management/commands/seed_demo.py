@@ -47,6 +47,7 @@ def _summary(report: DemoReport) -> str:
         added = ", ".join(f"{n:,} {what}" for what, n in report.created.items() if n)
         lines = [f"{heading}: built in {report.seconds:.1f} s.", f"Added {added}."]
     lines.append(" · ".join(f"{n:,} {what}" for what, n in report.totals.items()))
+    lines.extend(report.notes)
     logins = demo_logins()
     lines.append(f'Demo logins (password "{logins[0].password}", demo mode only):')
     width = max(len(login.username) for login in logins)
