@@ -237,14 +237,15 @@ def test_captions_or_a_transcript_naming_a_patient_hold_the_post() -> None:
     # Captions and the transcript are read by everyone who watches: the PHI guard reads them
     # as words of the post (channels.items.post_texts), and lets the post go once fixed.
     channel, editor = make_channel_editor()
-    post = make_video_post(channel=channel, status=Post.Status.PUBLISHED)
+    video = make_video()
+    post = make_video_post(channel=channel, status=Post.Status.PUBLISHED, video=video)
     risky = b"1\n00:00:00,500 --> 00:00:02,000\nJohn Smith, MRN 00123456, bed 4.\n"
-    _add(post.video, editor, data=risky)
+    _add(video, editor, data=risky)
     post.refresh_from_db()
     assert post.visibility == "held"
-    _add(post.video, editor)  # the same language again, without the patient
+    _add(video, editor)  # the same language again, without the patient
     post.refresh_from_db()
     assert post.visibility == "visible"
-    services.set_transcript(video=post.video, editor=editor, text="Seen today: MRN 00123456.")
+    services.set_transcript(video=video, editor=editor, text="Seen today: MRN 00123456.")
     post.refresh_from_db()
     assert post.visibility == "held"
