@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-system install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages clean
+.PHONY: install install-system install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages bench-video clean
 
 # Install into .venv: Python packages pinned by constraints.txt. Re-runs only when those
 # files change. `make run` needs nothing else.
@@ -97,7 +97,7 @@ test-fast: install-python
 test-browser: install
 	$(PY) -m pytest -m browser
 
-bench: bench-directory bench-pages
+bench: bench-directory bench-pages bench-video
 
 bench-directory: install-python
 	DEBUG=true $(PY) scripts/bench_directory_import.py
@@ -105,6 +105,10 @@ bench-directory: install-python
 # Builds the demo and large demo hospitals in data/bench-pages/ the first time (large: 5 to 8 minutes).
 bench-pages: install-python
 	$(PY) scripts/bench_pages.py
+
+# Processes a generated 1-minute 1080p clip end to end (issue 7's target: under 2 minutes).
+bench-video: install
+	$(PY) scripts/bench_video.py
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -116,6 +116,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF's process_view, which parses a multipart body to find its token: an upload
+    # from someone who may not upload is refused unread (request.user is set by then).
+    "staffroom.media.middleware.UploadGateMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -429,6 +432,10 @@ FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 # Longest a video may run, and the longest ffmpeg may work on one, before it is refused.
 VIDEO_MAX_DURATION_SECONDS = env.int("VIDEO_MAX_DURATION_MINUTES", default=120) * 60
 VIDEO_PROCESSING_TIMEOUT_SECONDS = env.int("VIDEO_PROCESSING_TIMEOUT_MINUTES", default=120) * 60
+# A video being processed writes a heartbeat (its row's updated_at) every few seconds; one
+# silent this long has lost its worker (killed, or stuck) and is queued again (at most three
+# times) by the periodic job requeue_stalled_videos, or the editor may try again.
+VIDEO_STALL_SECONDS = env.int("VIDEO_STALL_SECONDS", default=600)
 # Answer a video file request (after the permission check) with a redirect to a short-lived
 # presigned URL when the storage offers one (S3), instead of streaming the bytes through Django.
 VIDEO_SERVE_REDIRECT = env.bool("VIDEO_SERVE_REDIRECT", default=MEDIA_STORAGE == "s3")

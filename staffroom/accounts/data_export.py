@@ -32,6 +32,7 @@ from staffroom.channels.models import ChannelFollow, FeedDelivery, Post, PostRev
 from staffroom.discussion.models import Comment, CommentRevision, Reaction, Thread
 from staffroom.discussion.subjects import subject_relations, subject_summary, visible_thread_ids
 from staffroom.ideas.models import Contributor, Follow, Idea, Response, Vote
+from staffroom.media.models import VideoView
 from staffroom.moderation.models import Flag, ModerationAction, Suspension
 from staffroom.notifications.models import Notification
 from staffroom.privacy.models import PrivacyHold
@@ -302,6 +303,18 @@ def _read_rows(person: Person) -> Iterator[Record]:
         yield {"post_id": view.post_id, "opened_at": view.viewed_at}
 
 
+def _video_play_rows(person: Person) -> Iterator[Record]:
+    """The videos they pressed play on, as `_read_rows` lists the posts they opened: the
+    post's id (its video is gone when it is None), never its words."""
+    plays = (
+        VideoView.objects.filter(person=person)
+        .order_by("viewed_at", "id")
+        .values_list("video__post__id", "viewed_at")
+    )
+    for post_id, viewed_at in plays.iterator(chunk_size=CHUNK_SIZE):
+        yield {"post_id": post_id, "played_at": viewed_at}
+
+
 def _delivery_rows(person: Person) -> Iterator[Record]:
     deliveries = FeedDelivery.objects.filter(person=person).order_by("delivered_at", "id")
     for delivery in deliveries.iterator(chunk_size=CHUNK_SIZE):
@@ -464,6 +477,7 @@ def sections() -> list[Section]:
         Section("follows", _("Channels you chose to follow or not"), _follow_rows),
         Section("notifications", _("Your notifications"), _notification_rows),
         Section("reads", _("Posts you opened"), _read_rows),
+        Section("videos_played", _("Videos you played"), _video_play_rows),
         Section("posts_sent_to_you", _("Posts sent to your private feed"), _delivery_rows),
         Section("flags", _("Things you flagged"), _flag_rows),
         Section("moderation", _("Moderation decisions about you"), _moderation_rows),

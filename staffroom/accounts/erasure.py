@@ -144,6 +144,17 @@ LINKS: dict[str, tuple[str, str]] = {
         DELETE,
         "addressed to them only, with their email address; one not yet sent is never sent",
     ),
+    # Issue 7: video
+    "media.Video.uploaded_by": (KEEP, "part of a kept post, as its images are"),
+    "media.Caption.uploaded_by": (KEEP, "part of a kept post's video"),
+    "media.VideoView.person": (
+        DELETE,
+        (
+            "which videos they played; the reach counters (Video.reach_count, VideoReach) "
+            "are aggregates and stay"
+        ),
+    ),
+    "media.MediaPolicy.changed_by": (KEEP, "who last changed an organisation-wide rule"),
 }
 
 

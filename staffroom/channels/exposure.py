@@ -148,10 +148,10 @@ def purge_post(post: Post) -> None:
 
     The row stays (its discussion keeps its shape) with its words blanked, its title
     replaced by PURGED_MARKER and any moderator's note cleared. Also removed:
-    earlier versions, its search document, cached cards and comment lists, its images and
-    attachments (files deleted after commit), its tags (deleted when no other post uses
-    them), notifications about the post itself, and the
-    mentions and links its body made. Precondition: the post is no longer visible.
+    earlier versions, its search document, cached cards and comment lists, its images,
+    attachments and video (files deleted after commit), its tags (deleted when no other post
+    uses them), notifications about the post itself, and the mentions and links its body
+    made. Precondition: the post is no longer visible.
     """
     from staffroom.channels.models import Post, PostAttachment, PostImage, PostRevision, Tag
     from staffroom.discussion.models import Backlink, Mention, Thread
@@ -168,6 +168,9 @@ def purge_post(post: Post) -> None:
         if name:
             transaction.on_commit(partial(default_storage.delete, name))
     PostRevision.objects.filter(post_id=post.pk).delete()
+    # Its video: captions, transcript and file name are words of the post, and the picture
+    # and sound may show what the guard found in them (files deleted after commit).
+    _purge_videos(post)
     # A tag is words too: unlinked, and deleted when no other post uses it (a tag another
     # post uses is that post's words as well, and stays with it).
     tag_ids = list(
@@ -194,3 +197,12 @@ def purge_post(post: Post) -> None:
 
     forget_cached([f"post_card:{post.pk}:", f"discussion:list:{post.thread_id}:"])
     post.refresh_from_db()
+
+
+def _purge_videos(post: Post) -> None:
+    from staffroom.media.models import Video
+    from staffroom.media.services.processing import delete_video
+
+    # With any upload for it not yet finished (its file name is a word of the post too).
+    for video in Video.objects.filter(Q(post=post) | Q(for_post=post)):
+        delete_video(video=video, editor=None)

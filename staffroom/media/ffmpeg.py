@@ -4,6 +4,11 @@ Nothing here touches the database or the storage: `media.processing` copies file
 out. Every failure is an `FFmpegError` whose `kind` says what went wrong in terms a message
 to the editor can be chosen from ("damaged", "no_picture", "disk_full", "timeout",
 "failed"); ffmpeg's own words go to the log only (`FFmpegError.detail`).
+
+Every input is opened with `input_options`: only the `file` and `pipe` protocols (an uploaded
+file can't make ffmpeg fetch a URL), and, when the container is known (what the content check
+found: `Video.container`), with that demuxer forced, so a file that passed the header check is
+read as an MP4/MOV or WebM and never as a playlist or anything else ffmpeg would guess.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_SECONDS = 60
+PROTOCOLS = "file,pipe"
+# Video.container (the content check's verdict) → the ffmpeg demuxer that reads it.
+DEMUXERS = {"mp4": "mov", "mov": "mov", "webm": "matroska"}
 FRAME_TIMEOUT_SECONDS = 120
 STDERR_TAIL_CHARS = 2000
 # What ffmpeg says when the picture or sound can't be read, in any demuxer or decoder.
@@ -98,6 +106,19 @@ def _binary(name: str) -> str:
     return found
 
 
+def input_options(container: str | None = None) -> list[str]:
+    """What goes before every `-i`: local files and pipes only, and the demuxer of `container`
+    ("mp4", "mov" or "webm") forced. None lets ffmpeg guess (our own tests and tools only);
+    any other container is refused as damaged: processing never guesses."""
+    options = ["-protocol_whitelist", PROTOCOLS]
+    if container is None:
+        return options
+    demuxer = DEMUXERS.get(container)
+    if demuxer is None:
+        raise FFmpegError("damaged", f"not a container we read: {container!r}")
+    return [*options, "-f", demuxer]
+
+
 def _tail(text: str) -> str:
     return text[-STDERR_TAIL_CHARS:]
 
@@ -145,17 +166,20 @@ def _rotation(stream: dict[str, Any]) -> int:
         return 0
 
 
-def probe(path: Path) -> Probe:
-    """Read a file's streams with ffprobe. Raises FFmpegError("damaged") when it can't be
-    read and FFmpegError("no_picture") when it holds no moving picture."""
+def probe(path: Path, *, container: str | None = None) -> Probe:
+    """Read a file's streams with ffprobe (as `container`, see `input_options`). Raises
+    FFmpegError("damaged") when it can't be read and FFmpegError("no_picture") when it holds
+    no moving picture."""
     command = [
         _binary("FFPROBE_BINARY"),
         "-v",
         "error",
+        *input_options(container),
         "-print_format",
         "json",
         "-show_streams",
         "-show_format",
+        "-i",
         str(path),
     ]
     try:
@@ -211,17 +235,25 @@ def probe(path: Path) -> Probe:
 
 
 def transcode_command(
-    source: Path, info: Probe, targets: Sequence[Target], *, max_fps: int = 30
+    source: Path,
+    info: Probe,
+    targets: Sequence[Target],
+    *,
+    max_fps: int = 30,
+    container: str | None = None,
 ) -> list[str]:
     """One ffmpeg run that decodes once and encodes every target (the `split` filter).
 
     ffmpeg turns rotated phone videos upright by itself (autorotate, on by default) before
     the filters, and writes no rotation into the outputs.
     """
-    command = [_binary("FFMPEG_BINARY"), "-hide_banner", "-nostdin", "-y", "-i", str(source)]
+    command = [_binary("FFMPEG_BINARY"), "-hide_banner", "-nostdin", "-y"]
+    command += [*input_options(container), "-i", str(source)]
     if not info.has_audio:
         # A silent track, so every player (and its volume button) behaves the same.
         command += [
+            "-protocol_whitelist",
+            PROTOCOLS,
             "-f",
             "lavfi",
             "-t",
@@ -286,11 +318,14 @@ def transcode(
     *,
     on_progress: Callable[[int], None] | None = None,
     timeout: float | None = None,
+    container: str | None = None,
 ) -> None:
-    """Make every target from `source`, calling `on_progress(percent)` as ffmpeg reports
-    how far it has got (`-progress pipe:1`, its `out_time_us`). The callback runs in this
-    thread (it may use the database). Raises FFmpegError."""
-    command = transcode_command(source, info, targets)
+    """Make every target from `source` (read as `container`, see `input_options`), calling
+    `on_progress(percent)` each time ffmpeg reports how far it has got (`-progress pipe:1`,
+    its `out_time_us`, about twice a second, so the callback is also a heartbeat). The
+    callback runs in this thread (it may use the database); an exception it raises stops
+    ffmpeg and goes on up. Raises FFmpegError."""
+    command = transcode_command(source, info, targets, container=container)
     command[1:1] = ["-progress", "pipe:1", "-nostats", "-loglevel", "error"]
     run(command, duration=info.duration, on_progress=on_progress, timeout=timeout)
 
@@ -302,7 +337,9 @@ def run(
     on_progress: Callable[[int], None] | None = None,
     timeout: float | None = None,
 ) -> None:
-    """Run an ffmpeg `command` that has `-progress pipe:1`; see `transcode`."""
+    """Run an ffmpeg `command` that has `-progress pipe:1`; see `transcode`. ffmpeg never
+    outlives this call: whatever stops it (the deadline, an exception from `on_progress`)
+    kills it first."""
     deadline = time.monotonic() + timeout if timeout else None
     lines: queue.Queue[str | None] = queue.Queue()
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as stderr:
@@ -319,25 +356,26 @@ def run(
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        last_percent = -1
-        finished = False
-        while not finished:
-            try:
-                line = lines.get(timeout=0.5)
-            except queue.Empty:
-                line = ""
-            if line is None:
-                finished = True
-            elif line.startswith("out_time_us=") and on_progress is not None and duration > 0:
-                microseconds = _float(line.partition("=")[2].strip()) or 0.0
-                percent = max(0, min(99, int(microseconds / (duration * 1e6) * 100)))
-                if percent > last_percent:
-                    last_percent = percent
+        percent = 0
+        try:
+            finished = False
+            while not finished:
+                try:
+                    line = lines.get(timeout=0.5)
+                except queue.Empty:
+                    line = ""
+                if line is None:
+                    finished = True
+                elif line.startswith("out_time_us=") and on_progress is not None and duration > 0:
+                    microseconds = _float(line.partition("=")[2].strip()) or 0.0
+                    # Never backwards; called even when unchanged (the caller's heartbeat).
+                    percent = max(percent, min(99, int(microseconds / (duration * 1e6) * 100)))
                     on_progress(percent)
-            if deadline is not None and time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                raise FFmpegError("timeout", "ffmpeg ran longer than allowed")
+                _check_deadline(deadline)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
         returncode = process.wait()
         reader.join(timeout=5)
         stderr.seek(0)
@@ -348,10 +386,21 @@ def run(
         logger.info("ffmpeg finished with warnings: %s", _tail(errors))
 
 
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise FFmpegError("timeout", "ffmpeg ran longer than allowed")
+
+
 def extract_frame(
-    source: Path | IO[bytes], at_seconds: float, dest: Path, *, max_width: int = 1280
+    source: Path | IO[bytes],
+    at_seconds: float,
+    dest: Path,
+    *,
+    max_width: int = 1280,
+    container: str | None = None,
 ) -> Path:
-    """Write the picture at `at_seconds` as a JPEG to `dest`.
+    """Write the picture at `at_seconds` as a JPEG to `dest` (`source` read as `container`,
+    see `input_options`).
 
     `source` is a local file, or a readable stream (a file in the storage, fed to ffmpeg
     through a pipe, so a poster from a long video needn't copy it whole: with the index at
@@ -361,7 +410,7 @@ def extract_frame(
     command = [_binary("FFMPEG_BINARY"), "-hide_banner", "-loglevel", "error", "-y"]
     if not streaming:
         command.append("-nostdin")
-    command += ["-ss", f"{max(0.0, at_seconds):.3f}", "-i"]
+    command += ["-ss", f"{max(0.0, at_seconds):.3f}", *input_options(container), "-i"]
     command.append("pipe:0" if streaming else str(source))
     command += [
         "-frames:v",

@@ -46,6 +46,16 @@ class Video(BaseModel):
     received_chunks = models.PositiveIntegerField(default=0)
     # What the first bytes say it is: "mp4", "mov" or "webm" (never the file's extension).
     container = models.CharField(max_length=10, blank=True)
+    # The post this upload is meant for, set when it starts. The video becomes the post's
+    # (Post.video) only once every byte is in and checked, so a refused or abandoned upload
+    # never costs the post the video it has (media.services.upload).
+    for_post = models.ForeignKey(
+        "staffchannels.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # While a chunk is being stored: until when that request holds the upload (a lease), so
+    # a second copy of the same chunk waits instead of overwriting it. Expires by itself
+    # when the request dies mid-store.
+    receiving_until = models.DateTimeField(null=True, blank=True)
     # Kept after processing only when settings.VIDEO_KEEP_ORIGINALS is on (otherwise empty).
     original = models.FileField(upload_to="videos/originals/", blank=True, max_length=255)
 
@@ -205,5 +215,6 @@ class MediaPolicy(models.Model):
 
     @classmethod
     def current(cls) -> MediaPolicy:
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
+        """The rules in force: the saved row, or (until an administrator first sets them)
+        the defaults, unsaved. Reading never writes (pages that show the rule are GETs)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

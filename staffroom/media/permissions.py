@@ -1,7 +1,11 @@
 """Who may do what with a video. A video belongs to a post, so the post decides.
 
 - Managing it (upload, captions, transcript, poster, retry, delete) is editing the post:
-  the editors of the post's channel (channels.permissions.can_edit_channel).
+  the editors of the post's channel (channels.permissions.can_edit_channel) who may see the
+  post — a held, hidden or removed post's video only its author and reviewers who edit the
+  channel, as for the post's own editing pages.
+- An upload still arriving isn't the post's video yet (media.services.upload): it belongs
+  to the post it is meant for (``Video.for_post``), and that post decides the same way.
 - Watching it is seeing the post (channels.permissions.can_see_post), once it is ready.
   Editors watch their own drafts' videos too. A video with no post (its post was deleted)
   has no channel: only communications admins see it.
@@ -22,11 +26,13 @@ from staffroom.media.models import Video
 
 
 def post_of(video: Video) -> Post | None:
-    """The post this video belongs to, or None (one query unless already loaded)."""
+    """The post this video belongs to, or None (one query unless already loaded): the post
+    it is attached to, else the post an unfinished upload is meant for (``for_post``: the
+    upload's editors are that post's)."""
     try:
         return video.post  # reverse one-to-one
     except Post.DoesNotExist:
-        return None
+        return video.for_post
 
 
 def can_manage_video(person: Any, video: Video) -> bool:
@@ -35,7 +41,7 @@ def can_manage_video(person: Any, video: Video) -> bool:
     post = post_of(video)
     if post is None:
         return bool(can_manage_channels(person))
-    return can_edit_channel(person, post.channel)
+    return can_see_post(person, post) and can_edit_channel(person, post.channel)
 
 
 def check_manage_video(person: Any, video: Video) -> None:
@@ -74,7 +80,12 @@ def get_watchable_video_or_404(person: Any, pk: int) -> Video:
 def _get_or_404(pk: int) -> Video:
     try:
         return Video.objects.select_related(
-            "post", "post__channel", "post__channel__department"
+            "post",
+            "post__channel",
+            "post__channel__department",
+            "for_post",
+            "for_post__channel",
+            "for_post__channel__department",
         ).get(pk=pk)
     except Video.DoesNotExist:
         raise Http404 from None

@@ -6,25 +6,29 @@ One run of `process(video_id)`:
    workers never process the same video: the second finds it no longer QUEUED and skips it.
 2. Puts the upload back together in a work folder (the chunks, streamed one after the other,
    or the kept original): the storage may be S3, so ffmpeg never reads it directly.
-3. Probes it (`media.ffmpeg.probe`), refuses what can't become a video (damaged, no picture,
-   too long), and plans the two renditions: the short side at min(720, source) and
-   min(360, source), aspect kept, never enlarged, at most 30 frames a second.
+3. Probes it (`media.ffmpeg.probe`, read as the container the content check found), refuses
+   what can't become a video (damaged, no picture, too long), and plans the two renditions:
+   the short side at min(720, source) and min(360, source), aspect kept, never enlarged, at
+   most 30 frames a second.
 4. Runs ffmpeg once for both MP4s (H.264 main + AAC, fast start), writing the percentage to
    the row at most every PROGRESS_EVERY_SECONDS with a short UPDATE of its own (no
    transaction stays open while ffmpeg works), then takes the poster frame.
-5. Stores the MP4s and poster (and the original, when VIDEO_KEEP_ORIGINALS is on), and in one
-   short transaction marks the video READY — only if this attempt still owns it — then
-   deletes the chunks.
+5. Stores the MP4s and poster (and the original, when VIDEO_KEEP_ORIGINALS is on) under names
+   of this attempt (`720p-a3.mp4`), and in one short transaction marks the video READY — only
+   if this attempt still owns it — then deletes the chunks and what earlier attempts left.
 
 A failure marks the video FAILED with a plain reason, deletes every file this attempt wrote,
 and keeps the chunks (or original) so that "Try again" works. ffmpeg's own words go to the log.
 
-A worker killed half-way leaves the video PROCESSING. `is_stale` says when the editor may try
-again anyway: once `processing_started_at` is older than VIDEO_PROCESSING_TIMEOUT_SECONDS plus
-STALE_GRACE. ffmpeg itself is killed at VIDEO_PROCESSING_TIMEOUT_SECONDS, so by then a live
-worker has finished or failed; and since finishing (or failing) is conditional on the attempt
-number, a late worker that lost its claim changes nothing on the row and leaves the files
-whose names the newer attempt owns.
+The heartbeat: every UPDATE a live attempt makes (the progress, and one every
+PROGRESS_EVERY_SECONDS while it copies chunks or stores files) also sets `updated_at`. A
+worker killed half-way leaves the video PROCESSING with a heartbeat that stops: once it is
+older than VIDEO_STALL_SECONDS the video is stalled (`is_stale`). The periodic job
+`media.tasks.requeue_stalled_videos` queues it again (or, after MAX_ATTEMPTS, fails it with a
+plain reason), the editor's "Try again" is offered, and a re-delivered job does the same. An
+attempt whose heartbeat finds the claim gone (requeued, retried, deleted) stops ffmpeg and
+deletes what it wrote; finishing and failing are conditional on the attempt number too, so a
+late worker changes nothing on the row, and its files have names no other attempt uses.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -54,9 +59,18 @@ from staffroom.media.models import Video, VideoRendition
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_SECONDS = 2.0
-STALE_GRACE = timedelta(minutes=15)
 COPY_BUFFER = 1024 * 1024
 MAX_FPS = 30
+# A video whose processing stalled this many times is failed instead of queued again.
+MAX_ATTEMPTS = 3
+WORK_PREFIX = "staffroom-video-"
+# A killed worker's work folder is removed once untouched this long past the ffmpeg limit.
+WORK_FOLDER_GRACE = timedelta(hours=1)
+# This process's work folders in use: never swept, whatever their age.
+_ACTIVE_FOLDERS: set[str] = set()
+# Names processing gives the MP4s, kept originals and posters at the top of a video's folder.
+_RENDITION_FILE = re.compile(r"(?:720p|360p)(?:-a\d+)?\.mp4|original(?:-a\d+)?\.\w+")
+_POSTER_FILE = re.compile(r"poster-(\d+)\.jpg")
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,10 @@ def failure_message(kind: str) -> str:
         ),
         "missing": _(
             "The uploaded file is no longer on the server. Delete this video and upload it again."
+        ),
+        "stalled": _(
+            "Processing stopped three times without finishing: the server may not cope with "
+            "this file. Try a shorter or smaller export, or tell the IT service desk."
         ),
     }
     if kind == "too_long":
@@ -172,15 +190,84 @@ def poster_seconds(duration: float) -> float:
     return round(max(duration * 0.1, min(1.0, duration / 2)), 3)
 
 
+def stall_cutoff(now: datetime | None = None) -> datetime:
+    """A PROCESSING video whose heartbeat (`updated_at`) is older than this has stalled."""
+    return (now or timezone.now()) - timedelta(seconds=settings.VIDEO_STALL_SECONDS)
+
+
 def is_stale(video: Video, now: datetime | None = None) -> bool:
-    """PROCESSING for longer than any live worker could be: its worker was killed."""
+    """PROCESSING, but no heartbeat for VIDEO_STALL_SECONDS: its worker was killed (or is
+    stuck), so the video may be queued again."""
     if video.status != Video.Status.PROCESSING:
         return False
-    started = video.processing_started_at
-    if started is None:
-        return True
-    limit = timedelta(seconds=settings.VIDEO_PROCESSING_TIMEOUT_SECONDS) + STALE_GRACE
-    return (now or timezone.now()) - started > limit
+    return video.updated_at is None or video.updated_at < stall_cutoff(now)
+
+
+def requeue_if_stalled(video: Video, *, now: datetime | None = None) -> str:
+    """Queue a stalled video again (enqueueing its processing on commit), or fail it with a
+    plain reason after MAX_ATTEMPTS. Conditional on the heartbeat being the one `video` was
+    read with, so a worker that came back to life (or a second sweeper) wins. Returns
+    "requeued", "failed" or "" (nothing to do)."""
+    if not is_stale(video, now):
+        return ""
+    now = now or timezone.now()
+    unchanged = Video.objects.filter(
+        pk=video.pk, status=Video.Status.PROCESSING, updated_at=video.updated_at
+    )
+    if video.attempts >= MAX_ATTEMPTS:
+        if not unchanged.update(
+            status=Video.Status.FAILED,
+            failure_reason=failure_message("stalled")[:500],
+            progress=0,
+            updated_at=now,
+        ):
+            return ""
+        logger.warning("video %s stalled %s times: failed", video.pk, video.attempts)
+        return "failed"
+    if not unchanged.update(status=Video.Status.QUEUED, progress=0, updated_at=now):
+        return ""
+    from staffroom.media.tasks import process_video
+
+    logger.warning("video %s stalled in attempt %s: queued again", video.pk, video.attempts)
+    transaction.on_commit(partial(process_video.enqueue, video.pk))
+    return "requeued"
+
+
+def requeue_stalled(*, now: datetime | None = None) -> dict[str, int]:
+    """`requeue_if_stalled` for every stalled video. Returns how many of each outcome."""
+    counts = {"requeued": 0, "failed": 0}
+    stalled = Video.objects.filter(
+        status=Video.Status.PROCESSING, updated_at__lt=stall_cutoff(now)
+    ).only("pk", "status", "attempts", "updated_at")
+    for video in stalled:
+        outcome = requeue_if_stalled(video, now=now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def sweep_work_folders(*, now: float | None = None) -> int:
+    """Remove the work folders killed workers left in this machine's temporary folder: those
+    untouched for VIDEO_PROCESSING_TIMEOUT_SECONDS + WORK_FOLDER_GRACE (ffmpeg is killed at
+    the first, so no live attempt leaves its folder alone that long), never one this process
+    is using. Returns how many."""
+    now = now if now is not None else time.time()
+    limit = settings.VIDEO_PROCESSING_TIMEOUT_SECONDS + WORK_FOLDER_GRACE.total_seconds()
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
+        if str(folder) in _ACTIVE_FOLDERS or folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            touched = max(
+                [folder.stat().st_mtime] + [entry.stat().st_mtime for entry in folder.iterdir()]
+            )
+        except OSError:
+            continue  # removed meanwhile
+        if now - touched > limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+            logger.warning("removed the work folder %s left by a killed worker", folder)
+    return removed
 
 
 def next_poster_number(video: Video) -> int:
@@ -200,9 +287,14 @@ def process_now(video_id: int) -> str:
     return process(video_id)
 
 
+class ClaimLostError(Exception):
+    """This attempt no longer owns the video (queued again, retried, deleted): stop."""
+
+
 def process(video_id: int) -> str:
     """Make the renditions and poster of a QUEUED video. Returns what happened, for the job
-    list: "ready", "failed: <kind>", "skipped" (not queued) or "discarded"."""
+    list: "ready", "failed: <kind>", "skipped" (not queued), "requeued" (a job delivered again
+    after its worker was killed, for a video that has stalled since) or "discarded"."""
     now = timezone.now()
     claimed = Video.objects.filter(pk=video_id, status=Video.Status.QUEUED).update(
         status=Video.Status.PROCESSING,
@@ -213,19 +305,27 @@ def process(video_id: int) -> str:
         updated_at=now,
     )
     if not claimed:
-        return "skipped"
+        current = Video.objects.filter(pk=video_id).first()
+        stalled = current is not None and requeue_if_stalled(current) == "requeued"
+        return "requeued" if stalled else "skipped"
     video = Video.objects.get(pk=video_id)
     attempt = video.attempts
     written: list[str] = []
     try:
-        with tempfile.TemporaryDirectory(prefix=f"staffroom-video-{video_id}-") as folder:
-            return _run(video, attempt, Path(folder), written)
-    except ProcessingError as failure:
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{video_id}-") as folder:
+            _ACTIVE_FOLDERS.add(folder)
+            try:
+                return _run(video, attempt, Path(folder), written)
+            finally:
+                _ACTIVE_FOLDERS.discard(folder)
+    except ClaimLostError:
+        logger.warning("video %s: attempt %s lost its claim; it stopped", video_id, attempt)
+        _delete_files(_unreferenced(video_id, written))
+        written.clear()
+        return "discarded"
+    except (ProcessingError, ffmpeg.FFmpegError) as failure:
         _fail(video, attempt, failure.kind, failure.detail, written)
         return f"failed: {failure.kind}"
-    except ffmpeg.FFmpegError as error:
-        _fail(video, attempt, error.kind, error.detail, written)
-        return f"failed: {error.kind}"
     except OSError as error:
         kind = "disk_full" if error.errno == errno.ENOSPC else "failed"
         _fail(video, attempt, kind, repr(error), written)
@@ -239,9 +339,12 @@ def process(video_id: int) -> str:
 
 
 def _run(video: Video, attempt: int, folder: Path, written: list[str]) -> str:
-    source = folder / f"source.{video.container or 'bin'}"
-    _assemble(video, source)
-    info = ffmpeg.probe(source)
+    heartbeat = _ProgressWriter(video.pk, attempt)
+    container = video.container
+    ffmpeg.input_options(container)  # an unknown container fails before any copying
+    source = folder / f"source.{container}"
+    _assemble(video, source, heartbeat)
+    info = ffmpeg.probe(source, container=container)
     if info.duration > settings.VIDEO_MAX_DURATION_SECONDS:
         raise ProcessingError("too_long", f"{info.duration:.0f} s")
     plan = plan_renditions(info)
@@ -260,32 +363,40 @@ def _run(video: Video, attempt: int, folder: Path, written: list[str]) -> str:
         source,
         info,
         targets,
-        on_progress=_ProgressWriter(video.pk, attempt),
+        on_progress=heartbeat,
         timeout=settings.VIDEO_PROCESSING_TIMEOUT_SECONDS,
+        container=container,
     )
-    hd = ffmpeg.probe(targets[0].path)
+    hd = ffmpeg.probe(targets[0].path, container="mp4")
     expected = info.video_duration or info.duration
     if hd.duration < expected * 0.9 - 1:
         # The file promised more than it held: cut off part-way (a WebM copied half-way).
         raise ProcessingError("damaged", f"made {hd.duration:.1f} s of {expected:.1f} s")
     at = poster_seconds(hd.duration)
-    poster_file = ffmpeg.extract_frame(targets[0].path, at, folder / "poster.jpg")
+    poster_file = ffmpeg.extract_frame(targets[0].path, at, folder / "poster.jpg", container="mp4")
 
-    # Store the files, then mark the video ready (short transaction, this attempt only).
+    # Store the files under this attempt's names, then mark the video ready (short
+    # transaction, this attempt only).
     sizes = {}
+    names = {}
     for target, quality in zip(targets, QUALITIES, strict=True):
+        heartbeat.beat()
         sizes[quality.name] = target.path.stat().st_size
-        _store(storage.rendition_name(video, quality.name), target.path, written)
-    poster_name = _store(
-        storage.poster_name(video, next_poster_number(video)), poster_file, written
-    )
+        names[quality.name] = _store(
+            storage.rendition_name(video, quality.name, attempt), target.path, written
+        )
+    heartbeat.beat()
+    poster_name = _store(_free_poster_name(video), poster_file, written)
     original = ""
     if settings.VIDEO_KEEP_ORIGINALS:
-        original = video.original.name or _store(storage.original_name(video), source, written)
+        heartbeat.beat()
+        original = video.original.name or _store(
+            storage.original_name(video, attempt), source, written
+        )
     renditions = [
         VideoRendition(
             quality=quality.name,
-            file=storage.rendition_name(video, quality.name),
+            file=names[quality.name],
             width=target.width,
             height=target.height,
             size_bytes=sizes[quality.name],
@@ -324,14 +435,10 @@ def _finish(video: Video, attempt: int, done: _Done, written: list[str]) -> str:
         logger.warning(
             "video %s: attempt %s lost its claim; its files are dropped", video.pk, attempt
         )
-        # The MP4s have fixed names, which a newer attempt now owns: keep those. The poster
-        # (numbered) goes unless it is the one in use; a deleted video's folder is swept by
-        # the deletion anyway.
-        keep = {current.poster.name} if current is not None else set()
-        if current is not None:
-            keep.update(storage.rendition_name(video, q.name) for q in QUALITIES)
-        orphans = [name for name in written if name not in keep]
-        transaction.on_commit(lambda: _delete_files(orphans))
+        # Every name this attempt wrote is its own (attempt-numbered MP4s, a poster number
+        # that was free); the check against the rows is a second belt.
+        orphans = _unreferenced(video.pk, written)
+        transaction.on_commit(partial(_delete_files, orphans))
         return "discarded"
     old_poster = current.poster.name or ""
     current.status = Video.Status.READY
@@ -357,7 +464,43 @@ def _finish(video: Video, attempt: int, done: _Done, written: list[str]) -> str:
     transaction.on_commit(lambda: _delete_chunks(video, chunks))
     if old_poster and old_poster != done.poster:
         transaction.on_commit(lambda: default_storage.delete(old_poster))
+    transaction.on_commit(partial(_delete_leftovers, video.pk))
     return "ready"
+
+
+def _referenced(video_id: int) -> set[str]:
+    """The stored names the video's rows point to now (its MP4s, poster and original)."""
+    names = set(VideoRendition.objects.filter(video_id=video_id).values_list("file", flat=True))
+    row = Video.objects.filter(pk=video_id).values("poster", "original").first()
+    if row is not None:
+        names.update(name for name in (row["poster"], row["original"]) if name)
+    return names
+
+
+def _unreferenced(video_id: int, names: list[str]) -> list[str]:
+    keep = _referenced(video_id)
+    return [name for name in names if name not in keep]
+
+
+def _delete_leftovers(video_id: int) -> None:
+    """After an attempt succeeded: delete the MP4s and originals earlier attempts (killed,
+    or late) left in the folder, and posters older than the one in use — never a file the
+    rows point to. Runs after the commit; a poster changed since has a higher number."""
+    folder = f"videos/{video_id}/"
+    try:
+        _directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    keep = _referenced(video_id)
+    current = _POSTER_FILE.search(next((n for n in keep if "/poster-" in n), ""))
+    newest = int(current.group(1)) if current else 0
+    doomed = []
+    for name in files:
+        poster = _POSTER_FILE.fullmatch(name)
+        stale_poster = poster is not None and int(poster.group(1)) < newest
+        if f"{folder}{name}" not in keep and (_RENDITION_FILE.fullmatch(name) or stale_poster):
+            doomed.append(f"{folder}{name}")
+    _delete_files(doomed)
 
 
 def _bump_post(video: Video) -> None:
@@ -367,27 +510,40 @@ def _bump_post(video: Video) -> None:
     Post.objects.filter(video=video).update(version=F("version") + 1)
 
 
-def _assemble(video: Video, dest: Path) -> None:
-    """The upload as one local file: the kept original, or the chunks in order, streamed."""
+def _assemble(video: Video, dest: Path, heartbeat: _ProgressWriter) -> None:
+    """The upload as one local file: the kept original, or the chunks in order, streamed,
+    with a heartbeat as it goes (copying 2 GB from S3 takes a while)."""
     try:
         with dest.open("wb") as out:
             if video.original.name:
                 with default_storage.open(video.original.name, "rb") as part:
-                    shutil.copyfileobj(part, out, COPY_BUFFER)
+                    while block := part.read(COPY_BUFFER):
+                        out.write(block)
+                        heartbeat.beat()
                 return
             if video.received_chunks == 0:
                 raise ProcessingError("missing", "no chunks")
             for index in range(video.received_chunks):
                 with default_storage.open(storage.chunk_name(video, index), "rb") as part:
                     shutil.copyfileobj(part, out, COPY_BUFFER)
+                heartbeat.beat()
     except FileNotFoundError as error:
         raise ProcessingError("missing", repr(error)) from error
 
 
+def _free_poster_name(video: Video) -> str:
+    """The next poster number no file has yet: a late attempt and a newer one each get
+    their own."""
+    number = next_poster_number(video)
+    while default_storage.exists(storage.poster_name(video, number)):
+        number += 1
+    return storage.poster_name(video, number)
+
+
 def _store(name: str, path: Path, written: list[str]) -> str:
-    """Save a local file at exactly `name` (replacing a leftover of a killed attempt)."""
+    """Save a local file at exactly `name`, a name this attempt owns."""
     if default_storage.exists(name):
-        default_storage.delete(name)
+        default_storage.delete(name)  # of this attempt, if its job ran twice
     with path.open("rb") as handle:
         saved = default_storage.save(name, File(handle, name=path.name))
     written.append(saved)
@@ -423,26 +579,36 @@ def _fail(video: Video, attempt: int, kind: str, detail: str, written: list[str]
         progress=0,
         updated_at=timezone.now(),
     )
-    fixed = {storage.rendition_name(video, q.name) for q in QUALITIES}
-    fixed.add(storage.original_name(video))
-    # Without the claim, the fixed names belong to the attempt that has it.
-    _delete_files([name for name in written if owned or name not in fixed])
+    if not owned:
+        logger.warning("video %s: attempt %s had lost its claim", video.pk, attempt)
+    # Every name this attempt wrote is its own; the check against the rows is a second belt.
+    _delete_files(_unreferenced(video.pk, written))
     written.clear()
 
 
 class _ProgressWriter:
-    """Writes ffmpeg's percentage to the row, at most every PROGRESS_EVERY_SECONDS."""
+    """The attempt's heartbeat: writes ffmpeg's percentage (and `updated_at`) to the row, at
+    most every PROGRESS_EVERY_SECONDS; `beat()` does the same without a percentage while
+    files are copied. Raises ClaimLostError when the row is no longer this attempt's."""
 
     def __init__(self, video_id: int, attempt: int) -> None:
         self.video_id = video_id
         self.attempt = attempt
-        self.written_at = 0.0
+        self.written_at = time.monotonic()  # the claim itself was the first beat
 
     def __call__(self, percent: int) -> None:
+        self._write(progress=percent)
+
+    def beat(self) -> None:
+        self._write()
+
+    def _write(self, **fields: int) -> None:
         now = time.monotonic()
         if now - self.written_at < PROGRESS_EVERY_SECONDS:
             return
         self.written_at = now
-        Video.objects.filter(
+        owned = Video.objects.filter(
             pk=self.video_id, status=Video.Status.PROCESSING, attempts=self.attempt
-        ).update(progress=percent, updated_at=timezone.now())
+        ).update(updated_at=timezone.now(), **fields)
+        if not owned:
+            raise ClaimLostError(f"video {self.video_id} attempt {self.attempt}")

@@ -66,6 +66,7 @@ def test_the_export_holds_everything_the_person_wrote_and_everything_about_them(
     ChannelFollow.objects.create(person=nurse, channel=channel, following=True)
     Notification.objects.create(recipient=nurse, kind=Notification.Kind.REPLY, thread=post.thread)
     PostView.objects.create(person=nurse, post=post)
+    _played(nurse, post)
     record_audit(actor=nurse, action=AuditAction.SIGNED_IN, target=nurse)
 
     archive = _open(nurse)
@@ -81,6 +82,7 @@ def test_the_export_holds_everything_the_person_wrote_and_everything_about_them(
         "follows",
         "notifications",
         "reads",
+        "videos_played",
         "sign_in_history",
     ):
         assert {f"{section}.json", f"{section}.html"} <= names
@@ -108,6 +110,9 @@ def test_the_export_holds_everything_the_person_wrote_and_everything_about_them(
     assert _json(archive, "follows.json")[0]["channel"] == "Theatres"
     assert _json(archive, "notifications.json")[0]["kind"] == "reply"
     assert _json(archive, "reads.json")[0]["post_id"] == post.pk
+    [played] = _json(archive, "videos_played.json")
+    assert played["post_id"] == post.pk
+    assert played["played_at"]
     assert "signed_in" in [e["action"] for e in _json(archive, "sign_in_history.json")]
 
     readme = archive.read("README.html").decode("utf-8")
@@ -258,6 +263,15 @@ def test_the_download_is_limited_per_person(client: Client, nurse: Person, setti
     assert statuses == [200, 200, 429]
 
 
+def _played(person: Person, post: Any) -> None:
+    """`person` pressed play on a video of `post` (video, issue 7)."""
+    from staffroom.media.models import Video, VideoView
+
+    video = Video.objects.create(original_name="ward-tour.mp4", original_size=1)
+    type(post).objects.filter(pk=post.pk).update(video=video)
+    VideoView.objects.create(person=person, video=video)
+
+
 def _make_activity(person: Person, rows: int) -> None:
     for n in range(rows):
         post = PostFactory(author=person, tags=[], audience_sites=[SiteFactory()])
@@ -265,6 +279,7 @@ def _make_activity(person: Person, rows: int) -> None:
         edit_comment(comment=comment, editor=person, body=f"Comment {n} edited")
         react(person=person, thread=post.thread, kind="like")
         PostView.objects.create(person=person, post=post)
+        _played(person, post)
         Notification.objects.create(recipient=person, kind="reply", thread=post.thread)
 
 

@@ -187,6 +187,39 @@ def test_rows_that_only_describe_the_person_are_deleted_and_the_rest_kept(
     assert colleague.manager_id is None
 
 
+def test_the_videos_they_played_are_forgotten_and_the_reach_counts_stay(
+    leaver: Person, colleague: Person, administrator: Person, post: Post
+) -> None:
+    # Video (issue 7): which videos they played only describes them; how many people a video
+    # reached is an aggregate and stays true. What they added to a post (its video, captions)
+    # and a rule they set stay, as a post's images do, under "Former employee".
+    from staffroom.media.models import Caption, MediaPolicy, Video, VideoReach, VideoView
+    from staffroom.media.services.accessibility import set_captions_required
+    from staffroom.media.services.reach import record_play
+
+    video = Video.objects.create(original_name="ward-tour.mp4", original_size=1, uploaded_by=leaver)
+    Post.objects.filter(pk=post.pk).update(video=video)
+    caption = Caption.objects.create(
+        video=video, language="en", label="English", vtt="WEBVTT\n", uploaded_by=leaver
+    )
+    assert record_play(video=video, person=leaver)
+    assert record_play(video=video, person=colleague)
+    set_captions_required(admin=leaver, required=False)
+    reached = sum(VideoReach.objects.filter(video=video).values_list("people", flat=True))
+
+    erase_person(person=leaver, by=administrator, reason=ErasureReason.PERSON_ASKED)
+
+    assert not VideoView.objects.filter(person=leaver).exists()
+    assert VideoView.objects.filter(person=colleague, video=video).exists()
+    video.refresh_from_db()
+    assert video.reach_count == 2
+    assert sum(VideoReach.objects.filter(video=video).values_list("people", flat=True)) == reached
+    assert reached == 2
+    assert video.uploaded_by_id == leaver.pk
+    assert Caption.objects.get(pk=caption.pk).uploaded_by_id == leaver.pk
+    assert MediaPolicy.current().changed_by_id == leaver.pk
+
+
 def test_every_link_to_a_person_has_an_erasure_decision() -> None:
     # A new table pointing at Person must say what erasure does with its rows: add it to
     # accounts.erasure.LINKS (keep, delete or unlink) with the reason.

@@ -6,11 +6,15 @@ comments (edited, so they have earlier words too), with their privacy holds and 
 exposure report, an audit entry, a directory import; and the idea box's things (issue 5): a
 visible idea, a held and a hidden one, an anonymous one whose author's *name* is a marker, a
 duplicate merged into another, an implemented idea with its measured impact, an open and a
-closed campaign; and issue 6's: an event for department A, and a chat room connected to
+closed campaign; issue 6's: an event for department A, and a chat room connected to
 department A's channel (its name a marker for the channel's editors, its secret webhook
-address one for nobody) with a card to it that failed. Every object carries a marker word of
-its own ("ZEBRA…") in its title or body (and its attachment), so a test can say "this word
-must not be anywhere in the response".
+address one for nobody) with a card to it that failed; and issue 7's: a ready video (two
+MP4s, a poster, captions, a transcript) on the draft, on department A's post, on the public
+post and on the held post, the two visible ones on a break-room screen's wall, department A's
+post and the held post also progress updates of the initiative. Every object carries a
+marker word of its own ("ZEBRA…") in its title or body (and its attachment; a video carries
+its post's marker in its captions, its transcript and both its MP4 files), so a test can say
+"this word must not be anywhere in the response".
 
 Who may see each object is data (`SEES`), not code: the matrix reads it. States the safety
 services will reach (held, hidden, removed) are set directly on the rows, so this world
@@ -28,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -47,6 +52,10 @@ from staffroom.discussion.services import edit_comment, post_comment
 from staffroom.events.models import Event
 from staffroom.events.services import save_event
 from staffroom.ideas.models import Campaign, Category, Idea, Status
+from staffroom.media import storage as video_storage
+from staffroom.media.captions import parse_captions
+from staffroom.media.models import Caption, Video, VideoRendition
+from staffroom.media.tests.ready import SIZES, clip_bytes, poster_bytes
 from staffroom.moderation.models import FlagReason
 from staffroom.moderation.services import flag_item, hide_item
 from staffroom.notifications.models import Notification
@@ -282,6 +291,12 @@ class World:
     events: dict[str, Event] = field(default_factory=dict)
     # Chat rooms (issue 6): the Slack room connected to department A's channel.
     chat_hook: ChatHook | None = None
+    # Video (issue 7): (post key) -> its ready video, and the id of that video's captions.
+    videos: dict[str, Video] = field(default_factory=dict)
+    captions: dict[str, int] = field(default_factory=dict)
+    # Every stored file of those videos (storage name -> bytes): a POST that deletes a
+    # video is rolled back in the database, not in the storage, so they are put back.
+    video_files: dict[str, bytes] = field(default_factory=dict)
 
     def obj(self, key: str) -> Any:
         if key in self.posts:
@@ -410,6 +425,16 @@ def build_world() -> World:
         attachments[key] = add_post_attachment(
             post=posts[key], editor=owner, upload=_csv(MARKERS[key])
         ).pk
+    videos: dict[str, Video] = {}
+    captions: dict[str, int] = {}
+    video_files: dict[str, bytes] = {}
+    for key, owner in (
+        ("draft", editor_a),
+        ("target_a", editor_a),
+        ("public", comms),
+        ("held_post", editor_a),
+    ):
+        videos[key], captions[key] = _ready_video(posts[key], owner, video_files)
     posts["public"] = make_post_public(post=posts["public"], by=comms)
     # Public before it was hidden: its public page must go away with it.
     posts["hidden_post"] = make_post_public(post=posts["hidden_post"], by=editor_a)
@@ -503,6 +528,13 @@ def build_world() -> World:
     strategy_initiative = initiative(
         pillar=pillar, owner=comms, title=f"Shorter waits {MARKERS['initiative']}"
     )
+    # Department A's video post is a progress update of the initiative (its page plays the
+    # newest one a reader may see); so is the held one, which must stay off that page.
+    Post.objects.filter(pk__in=[posts["target_a"].pk, posts["held_post"].pk]).update(
+        initiative=strategy_initiative
+    )
+    for key in ("target_a", "held_post"):
+        posts[key].refresh_from_db()
     directory_import = create_directory_import(
         file_name="staff.csv",
         data=(
@@ -553,6 +585,7 @@ def build_world() -> World:
             )
         },
     )
+    world.videos, world.captions, world.video_files = videos, captions, video_files
     # Department A's channel posts to a Slack room, connected by its editor; one card to it
     # failed for good (so the administrators' jobs page lists a delivery about it).
     world.chat_hook = ChatHook.objects.create(
@@ -597,6 +630,80 @@ def build_world() -> World:
     Person.objects.filter(pk=people[INACTIVE].pk).update(is_active=False)
     people[INACTIVE].refresh_from_db()
     return world
+
+
+def _mp4_with_marker(data: bytes, marker: str) -> bytes:
+    """A real MP4 with a `free` box at its end holding `marker` (players skip free boxes):
+    whoever gets the file's bytes gets the marker."""
+    payload = f" {marker} ".encode()
+    return data + (8 + len(payload)).to_bytes(4, "big") + b"free" + payload
+
+
+def _ready_video(post: Post, uploader: Person, files: dict[str, bytes]) -> tuple[Video, int]:
+    """A READY video on `post`, as processing leaves one (media.tests.ready), every part of
+    it carrying the post's marker: both MP4s, the captions and the transcript. Returns the
+    video and its captions' id; records its files in `files`."""
+    marker = next(m for m in MARKERS.values() if m in post.title)
+    clip = clip_bytes("720p")
+    video = Video.objects.create(
+        uploaded_by=uploader,
+        status=Video.Status.READY,
+        original_name="ward-tour.mp4",
+        original_size=len(clip),
+        received_bytes=len(clip),
+        container="mp4",
+        duration_seconds=2.0,
+        source_width=320,
+        source_height=240,
+        transcript=f"A tour of the ward, {marker}.",
+    )
+
+    def store(name: str, data: bytes) -> str:
+        default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(data))
+        files[stored] = data
+        return stored
+
+    for quality, (width, height) in SIZES.items():
+        data = _mp4_with_marker(clip_bytes(quality), marker)
+        VideoRendition.objects.create(
+            video=video,
+            quality=quality,
+            file=store(video_storage.rendition_name(video, quality), data),
+            width=width,
+            height=height,
+            size_bytes=len(data),
+        )
+    video.poster.name = store(video_storage.poster_name(video, 1), poster_bytes())
+    video.poster_seconds = 0.2
+    video.save(update_fields=["poster", "poster_seconds"])
+    vtt = f"WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nWelcome to the ward, {marker}.\n"
+    parsed = parse_captions(vtt.encode(), "captions.vtt")
+    caption = Caption.objects.create(
+        video=video,
+        language="en",
+        label="English",
+        vtt=parsed.vtt,
+        cue_count=parsed.cue_count,
+        original_format=parsed.original_format,
+        uploaded_by=uploader,
+    )
+    Post.objects.filter(pk=post.pk).update(video=video)
+    return video, caption.pk
+
+
+def restore_video_files(world: World) -> None:
+    """Put back any of the world's video files a (rolled-back) request deleted."""
+    for name, data in world.video_files.items():
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(data))
+
+
+def remove_video_files(world: World) -> None:
+    """Delete the world's video files: its rows are rolled back, and a later test's video
+    may get the same id (and folder)."""
+    for video in world.videos.values():
+        video_storage.delete_video_files(video)
 
 
 def _idea_words(key: str, **extra: Any) -> dict[str, Any]:

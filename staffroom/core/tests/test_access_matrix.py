@@ -85,6 +85,8 @@ from staffroom.core.tests.access_fixtures import (
     SITE_2,
     World,
     build_world,
+    remove_video_files,
+    restore_video_files,
 )
 from staffroom.core.tests.test_url_safety import all_routes, is_admin, url_for
 from staffroom.privacy.services import texts_version
@@ -114,6 +116,17 @@ WALL = ("idea_a", "anon_idea", "implemented_idea", "impact")
 # Ideas nobody may vote for, follow or answer: withheld (held: the PHI guard; hidden: a
 # moderator). Those who may see one are told why; everyone else gets a 404.
 WITHHELD_IDEAS = ("held_idea", "hidden_idea")
+
+# Video (issue 7): the posts with a ready video, and who manages each one's video — the
+# editors of the post's channel who may see the post (a held post's: its author and admins).
+VIDEOS = ("draft", "target_a", "public", "held_post")
+VIDEO_EDITORS = {
+    "draft": EDITORS_A,
+    "target_a": EDITORS_A,
+    "public": TOPIC_EDITORS,
+    "held_post": AUTHOR_EDITORS,
+}
+HTMX = {"HX-Request": "true"}
 
 Kwargs = Callable[[World, str, str], dict[str, Any]]
 
@@ -249,6 +262,41 @@ def _hook(w: World, obj: str, role: str) -> dict[str, Any]:
     return {"slug": slug, "pk": w.chat_hook.pk}
 
 
+def _video(w: World, obj: str, role: str) -> dict[str, Any]:
+    """The video of the post `obj` names (its first word: "target_a (1080p)")."""
+    return {"video_id": w.videos[obj.split(maxsplit=1)[0]].pk}
+
+
+def _rendition(w: World, obj: str, role: str) -> dict[str, Any]:
+    """The 360p file (obj "target_a (1080p)": a quality no video has)."""
+    return {**_video(w, obj, role), "quality": "1080p" if "1080p" in obj else "360p"}
+
+
+def _video_caption(w: World, obj: str, role: str) -> dict[str, Any]:
+    """The video's captions (obj "target_a (public's captions)": another video's, asked for
+    through this video's address)."""
+    other = "public" if "public's" in obj else obj.split(maxsplit=1)[0]
+    return {**_video(w, obj, role), "caption_id": w.captions[other]}
+
+
+def _screen_file(part: str) -> Kwargs:
+    """A video file at a screen's address: obj "<post key>" on an organisation-wide screen,
+    "<post key> on <screen>" on the screen `_screen_address` makes for that name."""
+
+    def kwargs(w: World, obj: str, role: str) -> dict[str, Any]:
+        key, _on, screen = obj.partition(" on ")
+        extras: dict[str, dict[str, Any]] = {
+            "rendition": {"quality": "360p"},
+            "poster": {},
+            "caption": {"caption_id": w.captions[key]},
+        }
+        extra = extras[part]
+        secret = _screen_address(w, screen, role)["secret"]
+        return {"secret": secret, "video_id": w.videos[key].pk, **extra}
+
+    return kwargs
+
+
 def _failed_delivery(w: World, obj: str) -> dict[str, Any]:
     from staffroom.chat.models import ChatDelivery
 
@@ -328,6 +376,8 @@ class Check:
     reveals: tuple[str, ...] = ()
     # Request headers (an htmx request: {"HX-Request": "true"}).
     headers: dict[str, str] = field(default_factory=dict)
+    # The body of a PUT (a piece of a video's upload).
+    body: bytes = b""
     # Statuses that also mean "turned away" here (htmx's "stop polling", a screen's "gone").
     refused: tuple[int, ...] = ()
     # The response lists people by name (the directory): names (NAMES) there are no leak.
@@ -342,6 +392,7 @@ class Check:
 
 
 POST = "POST"
+PUT = "PUT"
 REDIRECT = (302,)
 ACTION = (200, 302)
 # A POST with the form left (partly) empty: the view let the person in and said what's missing.
@@ -1328,6 +1379,140 @@ CHECKS: list[Check] = [
         headers={"HX-Request": "true"},
         refused=(286,),
     ),
+    # --- Video (issue 7): a post's video is the post's ------------------------------------------
+    # The editor's page, and everything that changes a video: the editors of the post's channel
+    # who may see the post (never a held post's other editors: its transcript is held words).
+    # Those who see the post but don't edit it are told so (403); everyone else gets a 404.
+    *(
+        Check("media:post_video", _post, obj=key, allowed=VIDEO_EDITORS[key], shows=(key,))
+        for key in VIDEOS
+    ),
+    *(
+        Check(url, _video, obj=key, allowed=VIDEO_EDITORS[key], shows=(key,) if shows else ())
+        for url, shows in (
+            ("media:upload_chunk", False),
+            ("media:delete", True),
+            ("media:captions_add", False),
+            ("media:transcript", True),
+        )
+        for key in VIDEOS
+    ),
+    *(
+        Check("media:status", _video, obj=key, allowed=VIDEO_EDITORS[key], ok=REDIRECT)
+        for key in VIDEOS
+    ),
+    *(
+        Check("media:status", _video, obj=key, allowed=VIDEO_EDITORS[key], headers=HTMX)
+        for key in VIDEOS
+    ),
+    *(
+        Check(
+            "media:upload_start", _post, obj=key, allowed=VIDEO_EDITORS[key], method=POST, ok=FORM
+        )
+        for key in ("target_a", "held_post")
+    ),
+    # A piece of an upload (the script's PUT): the video's size doesn't match, so nothing is
+    # stored even for its editors; everyone else doesn't get that far.
+    *(
+        Check(
+            "media:upload_chunk",
+            _video,
+            obj=key,
+            allowed=VIDEO_EDITORS[key],
+            method=PUT,
+            body=b"abcd",
+            headers={"Content-Range": "bytes 0-3/4"},
+            ok=FORM,
+        )
+        for key in ("target_a", "held_post")
+    ),
+    *(
+        Check(url, kwargs, obj=key, allowed=VIDEO_EDITORS[key], method=POST, data=data, ok=ok)
+        for url, kwargs, data, ok in (
+            ("media:retry", _video, {}, REDIRECT),
+            ("media:poster", _video, {}, FORM),
+            ("media:delete", _video, {}, REDIRECT),
+            ("media:captions_add", _video, {"language": ""}, FORM),
+            ("media:captions_remove", _video_caption, {}, REDIRECT),
+            ("media:transcript", _video, {"transcript": ""}, FORM),
+        )
+        for key in ("target_a", "held_post")
+    ),
+    # Captions are removed only through their own video's address.
+    Check(
+        "media:captions_remove",
+        _video_caption,
+        obj="target_a (public's captions)",
+        allowed=NOBODY,
+        method=POST,
+    ),
+    # The organisation-wide captions rule: administrators only.
+    Check("media:policy", allowed=frozenset({ADMIN})),
+    Check(
+        "media:policy",
+        allowed=frozenset({ADMIN}),
+        method=POST,
+        data={"captions_required": "on"},
+        ok=REDIRECT,
+    ),
+    # Its files: whoever may see the post, signed in (the MP4s and the captions carry its
+    # marker). Playing the file counts the reader in the video's reach.
+    *(
+        Check(url, kwargs, obj=key, allowed=inside(key), shows=(key,) if shows else ())
+        for url, kwargs, shows in (
+            ("media:rendition", _rendition, True),
+            ("media:poster_file", _video, False),
+            ("media:caption_file", _video_caption, True),
+        )
+        for key in VIDEOS
+    ),
+    Check("media:rendition", _rendition, obj="target_a (1080p)", allowed=NOBODY),
+    Check("media:caption_file", _video_caption, obj="target_a (public's captions)", allowed=NOBODY),
+    # A break-room screen plays, by its secret address alone, the videos on its wall: the
+    # organisation-wide screen the public post's, department A's screen department A's post's.
+    # Nothing else — not another audience's, a draft's or a held post's, and nothing at an
+    # address made up or switched off.
+    *(
+        Check(url, _screen_file(part), obj=obj, allowed=EVERYONE, shows=shows, reveals=reveals)
+        for url, part in (
+            ("media:screen_rendition", "rendition"),
+            ("media:screen_poster", "poster"),
+            ("media:screen_caption", "caption"),
+        )
+        for obj, shows, reveals in (
+            ("public", ("public",) if part != "poster" else (), ()),
+            (
+                "target_a on dept_a_screen",
+                ("target_a",) if part != "poster" else (),
+                ("target_a",),
+            ),
+        )
+    ),
+    *(
+        Check(url, _screen_file(part), obj=obj, allowed=NOBODY)
+        for url, part in (
+            ("media:screen_rendition", "rendition"),
+            ("media:screen_poster", "poster"),
+            ("media:screen_caption", "caption"),
+        )
+        for obj in (
+            "target_a",
+            "draft on dept_a_screen",
+            "held_post on dept_a_screen",
+            "public on made_up",
+            "public on switched_off",
+        )
+    ),
+    # The post and the initiative pages play the video to whoever may see the post (the
+    # marker rule: its transcript, captions and files reach nobody else — not the held
+    # update on the initiative's page).
+    Check(
+        "strategy:initiative",
+        _initiative,
+        obj="target_a",
+        shows=("initiative", "target_a"),
+        is_list=True,
+    ),
     # --- Erasing a person: administrators --------------------------------------------------------
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN})),
     Check("accounts:erase_person", _nurse, allowed=frozenset({ADMIN}), method=POST, ok=FORM),
@@ -1343,8 +1528,10 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Any:
     end; each test runs in its own savepoint (pytest-django's `db`), so a POST's changes are
     undone before the next cell."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
+        built = build_world()
+        yield built
         transaction.set_rollback(True)
+    remove_video_files(built)
     cache.clear()  # leave no fragment of this world to the next module's tests
 
 
@@ -1399,9 +1586,12 @@ def forbidden_markers(role: str, check: Check | None = None) -> dict[str, str]:
 
 
 def request(world: World, check: Check, role: str) -> tuple[HttpResponseBase, str]:
+    restore_video_files(world)
     query = check.query(world) if callable(check.query) else check.query
     url = reverse(check.url, kwargs=check.kwargs(world, check.obj, role)) + query
     client = client_for(world, role)
+    if check.method == PUT:
+        return client.generic(PUT, url, check.body, headers=check.headers), url
     if check.method != POST:
         return client.get(url, headers=check.headers), url
     data = check.data(world, check.obj) if callable(check.data) else check.data

@@ -52,6 +52,7 @@ from staffroom.discussion.models import Backlink, Comment, ReactionKind
 from staffroom.discussion.services import post_comment, react
 from staffroom.ideas.models import Campaign, Category, Idea, IdeaView
 from staffroom.ideas.tests.factories import CampaignFactory
+from staffroom.media.models import MediaPolicy, Video, VideoReach, VideoView
 from staffroom.notifications.models import Notification
 from staffroom.organisation.models import DirectoryImport, Unit
 from staffroom.organisation.services.directory_import import create_directory_import
@@ -177,6 +178,29 @@ def screen_secret(w: World) -> dict[str, Any]:
     return {"secret": SCREEN_SECRET}
 
 
+def _video(w: World) -> Any:
+    """The post's ready video (video, issue 7): two MP4s, a poster, English captions."""
+    from staffroom.media.models import Video
+
+    video = Video.objects.order_by("pk").first()
+    assert video is not None, "the world's post has a video"
+    return video
+
+
+def video_id(w: World) -> dict[str, Any]:
+    return {"video_id": _video(w).pk}
+
+
+def video_caption(w: World) -> dict[str, Any]:
+    video = _video(w)
+    return {"video_id": video.pk, "caption_id": video.captions.get().pk}
+
+
+def screen_video(w: World, **extra: Any) -> dict[str, Any]:
+    """A file of the video at the break-room screen's address (the post is on its wall)."""
+    return {**screen_secret(w), "video_id": _video(w).pk, **extra}
+
+
 def _chat_hook(w: World) -> Any:
     """The channel's chat room (chat, issue 6), made the first time it is asked for."""
     from staffroom.chat.models import ChatHook, HookKind
@@ -234,6 +258,9 @@ SENDING_A_FEED = frozenset({FeedDelivery._meta.db_table})
 FEED_WHY = "A private feed records which posts it sent to whom (exposure reports, issue 4)."
 
 READING_A_POST = frozenset({PostView._meta.db_table, PostReach._meta.db_table, Post._meta.db_table})
+PLAYING_A_VIDEO = frozenset(
+    {VideoView._meta.db_table, VideoReach._meta.db_table, Video._meta.db_table}
+)
 
 # Every named URL outside the Django admin. Adding a URL? Add it here: how to fill its path
 # parameters from the World, and — only if its GET truly must write — which tables and why.
@@ -455,6 +482,39 @@ URLS: dict[str, Rule] = {
         get_may_write=frozenset({"kiosk_screen"}),
         why="the TV was seen: Screen.last_seen_at, written at most once a minute",
     ),
+    # Video (issue 7): the editor's page and its sections, the upload (GET asks where it
+    # stands; PUT, a state change, is CSRF-checked below), the captions rule, the files.
+    "media:post_video": Rule(kwargs=post_pk),
+    "media:upload_start": Rule(kwargs=post_pk),
+    "media:upload_chunk": Rule(kwargs=video_id),
+    "media:status": Rule(kwargs=video_id),
+    "media:retry": Rule(kwargs=video_id),
+    "media:poster": Rule(kwargs=video_id),
+    "media:delete": Rule(kwargs=video_id),
+    "media:captions_add": Rule(kwargs=video_id),
+    "media:captions_remove": Rule(kwargs=video_caption),
+    "media:transcript": Rule(kwargs=video_id),
+    "media:policy": Rule(),
+    "media:rendition": Rule(
+        kwargs=lambda w: {**video_id(w), "quality": "720p"},
+        get_may_write=PLAYING_A_VIDEO,
+        why=(
+            "Fetching a video's file from its first byte is pressing play: it records, once, "
+            "that this person watched it (a VideoView row, the video's reach_count and the "
+            "department's VideoReach), as opening a post does (reach, issue 7)."
+        ),
+    ),
+    "media:poster_file": Rule(kwargs=video_id),
+    "media:caption_file": Rule(kwargs=video_caption),
+    "media:screen_rendition": Rule(
+        kwargs=lambda w: screen_video(w, quality="720p"),
+        get_may_write=frozenset({Video._meta.db_table}),
+        why="one more play on a wall: Video.screen_plays, a counter (a screen is nobody)",
+    ),
+    "media:screen_poster": Rule(kwargs=screen_video),
+    "media:screen_caption": Rule(
+        kwargs=lambda w: screen_video(w, caption_id=video_caption(w)["caption_id"])
+    ),
 }
 
 
@@ -653,6 +713,13 @@ def world(db: None) -> World:
         username=staff.username, ip_address="127.0.0.1", user_agent="test", path_info=sign_in
     )
     _screen(world)  # break-room screens (issue 6), for their admin pages
+    # The post's ready video, captioned (so it is on the screen's wall too), and the video
+    # rules an administrator set (video, issue 7).
+    from staffroom.media.services.accessibility import set_captions_required
+    from staffroom.media.tests.ready import ready_video
+
+    ready_video(post, transcript="A tour of the ward.")
+    set_captions_required(admin=administrator, required=True)
     # A chat room with a test card on its way (a delivery and its queued task), and a run of a
     # periodic job (issue 6), for their admin pages.
     from django.utils import timezone
@@ -768,6 +835,56 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(world: World, setting
             problems.append(f"POST {url} ({route.name}) without a token wrote {changed}")
     assert checked > 100
     assert not problems, "CSRF not enforced:\n" + "\n".join(problems)
+
+
+def test_a_put_without_a_csrf_token_is_refused_everywhere(world: World, settings: Any) -> None:
+    # A video's upload sends its pieces with PUT (issue 7): the CSRF check must refuse any
+    # other method that changes state, before any view, exactly as it refuses a POST.
+    settings.CSRF_FAILURE_VIEW = f"{__name__}.csrf_failure"
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.administrator)
+    problems: list[str] = []
+    for route in all_routes():
+        url = url_for(route, world)
+        if url is None:
+            continue
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.put(url, b"abcd", headers={"Content-Range": "bytes 0-3/4"})
+        exempt = not is_admin(route) and URLS[route.name].csrf_exempt
+        refused = response.status_code == 403 and CSRF_REJECTED in response.content.decode()
+        if exempt:
+            if response.status_code < 400:
+                problems.append(f"PUT {url} ({route.name}), exempt: {response.status_code}")
+        elif not refused:
+            problems.append(f"PUT {url} ({route.name}) without a token: {response.status_code}")
+        changed = [t for t, _sql in writes(ctx) if t not in ALWAYS_WRITABLE]
+        if changed:
+            problems.append(f"PUT {url} ({route.name}) without a token wrote {changed}")
+    assert not problems, "CSRF not enforced:\n" + "\n".join(problems)
+
+
+def test_reading_the_video_rules_before_anyone_set_them_writes_nothing(world: World) -> None:
+    # The captions rule (one row, video, issue 7) is read by the editor's pages and the
+    # administrators' page: before an administrator first sets it, reading it must not make it.
+    MediaPolicy.objects.all().delete()
+    video = _video(world)
+    client = Client()
+    client.force_login(world.administrator)
+    problems: list[str] = []
+    for name, kwargs in (
+        ("media:policy", {}),
+        ("media:post_video", post_pk(world)),
+        ("media:captions_add", {"video_id": video.pk}),
+        ("media:transcript", {"video_id": video.pk}),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200, (name, response.status_code)
+        changed = [t for t, _sql in writes(ctx) if t not in ALWAYS_WRITABLE]
+        if changed:
+            problems.append(f"GET {name} wrote {changed}")
+    assert not problems, "\n".join(problems)
+    assert MediaPolicy.current().captions_required is True  # the default, still unsaved
 
 
 def test_only_the_one_click_unsubscribe_is_csrf_exempt() -> None:

@@ -20,6 +20,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+import textwrap
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -161,8 +162,10 @@ def _add_video_post(text: VideoText, cast: Cast, channel_ids: dict[str, int], fo
             summary=spec.summary,
             body=body,
             body_html=render_markdown(body).html,
-            status=Post.Status.PUBLISHED,
-            published_at=published,
+            # A draft until its video is processed and captioned, as an editor would have
+            # to (media.services.upload: a live post takes no new video).
+            status=Post.Status.DRAFT,
+            published_at=None,
             initiative_id=initiative_id,
             thread=thread,
             submission_key=video_post_key(text),
@@ -207,6 +210,8 @@ def _add_video_post(text: VideoText, cast: Cast, channel_ids: dict[str, int], fo
         )
     if text.transcript:
         set_transcript(video=video, editor=author, text=text.transcript)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED, published_at=published)
+    post.refresh_from_db()
     return post
 
 
@@ -237,7 +242,9 @@ def make_demo_clip(text: VideoText, path: Path, *, speaker: Member | None = None
     if can_draw_text():
         work = path.parent / f"{path.stem}-text"
         work.mkdir(exist_ok=True)
-        filters.append(_drawtext(work / "title.txt", text.post.title, BOLD_FONT, 26, "60"))
+        # 26 px bold fits about 34 characters across 640 px: longer titles take two lines.
+        title = textwrap.fill(text.post.title, width=34)
+        filters.append(_drawtext(work / "title.txt", title, BOLD_FONT, 26, "40"))
         if speaker is not None:
             who = f"{speaker.name}, {speaker.job_title}"
             filters.append(_drawtext(work / "speaker.txt", who, FONT, 18, "h-60"))

@@ -325,7 +325,7 @@ def set_transcript(*, video: Video, editor: Person, text: str) -> Video:
 def set_captions_required(*, admin: Person, required: bool) -> MediaPolicy:
     """Switch the captions rule on or off for every video post (the view checks that
     `admin` is an administrator). Posts already published are not touched."""
-    MediaPolicy.current()  # the row exists before it is locked
+    MediaPolicy.objects.get_or_create(pk=1)  # the row exists before it is locked
     policy = MediaPolicy.objects.select_for_update().get(pk=1)
     if policy.captions_required == required:
         return policy

@@ -7,11 +7,13 @@ enqueue, on commit, so a web request never waits on ffmpeg.
 from __future__ import annotations
 
 import io
+import math
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -33,10 +35,36 @@ if TYPE_CHECKING:
     from staffroom.accounts.models import Person
 
 POSTER_MAX_SIDE = 1280
+# A poster frame is taken this far before the end at the latest: at the very end there is none.
+POSTER_END_MARGIN = 0.1
+POSTER_PROBLEM_SECONDS = 24 * 3600
+
+
+def _poster_problem_key(video_id: int, version: int) -> str:
+    return f"video_poster_problem:{video_id}:{version}"
+
+
+def poster_problem(video: Video) -> str:
+    """Says that the last poster frame asked for couldn't be taken, while the video is
+    unchanged since (a new poster bumps the version, and the message goes), or "": for the
+    poster section."""
+    at = cache.get(_poster_problem_key(video.pk, video.version))
+    if at is None:
+        return ""
+    return _(
+        "The picture at %(at)s seconds couldn't be taken from the video, so the poster is "
+        "unchanged. Try an earlier moment, or upload a picture."
+    ) % {"at": f"{float(at):.1f}"}
+
+
+def report_poster_problem(*, video: Video, at_seconds: float) -> None:
+    """Remember for the poster section that no frame came at `at_seconds` (the poster-frame
+    job, media.tasks.take_poster_frame, calls this when ffmpeg finds none)."""
+    cache.set(_poster_problem_key(video.pk, video.version), at_seconds, POSTER_PROBLEM_SECONDS)
 
 
 def can_retry(video: Video) -> bool:
-    """Failed, or stuck PROCESSING because its worker died (see processing.is_stale)."""
+    """Failed, or stuck PROCESSING because its heartbeat stopped (processing.is_stale)."""
     return video.status == Video.Status.FAILED or processing.is_stale(video)
 
 
@@ -98,21 +126,25 @@ def change_poster(
     _check_ready(locked)
     if at_seconds is not None:
         duration = locked.duration_seconds or 0.0
-        if not 0 <= at_seconds <= duration:
+        if not (math.isfinite(at_seconds) and 0 <= at_seconds <= duration):
             raise ValidationError(
                 {
                     "at_seconds": _("Choose a moment between 0 and %(end)s seconds.")
                     % {"end": f"{duration:.0f}"}
                 }
             )
+        # The very end has no frame to take: the last moment that has one.
+        at = round(min(float(at_seconds), max(0.0, duration - POSTER_END_MARGIN)), 3)
         from staffroom.media.tasks import take_poster_frame
 
-        transaction.on_commit(partial(take_poster_frame.enqueue, locked.pk, float(at_seconds)))
+        # A problem with the frame asked for before is no longer news.
+        transaction.on_commit(partial(cache.delete, _poster_problem_key(locked.pk, locked.version)))
+        transaction.on_commit(partial(take_poster_frame.enqueue, locked.pk, at))
         record_audit(
             actor=editor,
             action=AuditAction.VIDEO_POSTER_CHANGED,
             target=locked,
-            data={"source": "frame", "at_seconds": round(at_seconds, 3)},
+            data={"source": "frame", "at_seconds": at},
         )
         return locked
     assert image is not None  # exactly one of the two, checked above
@@ -184,9 +216,11 @@ def _bump_post(video: Video) -> None:
 
 @transaction.atomic
 def delete_video(*, video: Video, editor: Person | None) -> None:
-    """Delete the video's files (once this commits) and its rows; the post keeps its words.
-    `editor` None is the system (an upload nobody finished)."""
+    """Delete the video's rows now and its files in a background job (enqueued once this
+    commits: on S3 a folder is hundreds of requests, too many for a web request); the post
+    keeps its words. `editor` None is the system (an upload nobody finished)."""
     from staffroom.channels.models import Post
+    from staffroom.media.tasks import delete_video_files_task
 
     post_id = Post.objects.filter(video=video).values_list("pk", flat=True).first()
     doomed = Video(pk=video.pk)  # keeps the folder name after the row is gone
@@ -199,24 +233,25 @@ def delete_video(*, video: Video, editor: Person | None) -> None:
     if post_id is not None:
         Post.objects.filter(pk=post_id).update(video=None, version=F("version") + 1)
     Video.objects.filter(pk=video.pk).delete()
-    transaction.on_commit(partial(storage.delete_video_files, doomed))
+    transaction.on_commit(partial(delete_video_files_task.enqueue, doomed.folder))
 
 
 def expire_uploads(*, now: datetime | None = None) -> int:
-    """Delete uploads left unfinished longer than VIDEO_UPLOAD_EXPIRY_HOURS (files and row;
-    the post keeps its words). Returns how many."""
+    """Delete uploads nobody added to for VIDEO_UPLOAD_EXPIRY_HOURS (files and row; the post
+    keeps its words): counted from the last chunk (`updated_at`, which every chunk bumps),
+    so a long upload paused and resumed is never deleted part-way. Returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.VIDEO_UPLOAD_EXPIRY_HOURS)
     expired = 0
-    for video in Video.objects.filter(status=Video.Status.UPLOADING, created_at__lt=cutoff):
+    for video in Video.objects.filter(status=Video.Status.UPLOADING, updated_at__lt=cutoff):
         with transaction.atomic():
             locked = (
                 Video.objects.select_for_update()
-                .filter(pk=video.pk, status=Video.Status.UPLOADING)
+                .filter(pk=video.pk, status=Video.Status.UPLOADING, updated_at__lt=cutoff)
                 .first()
             )
             if locked is None:
-                continue  # finished (or deleted) meanwhile
+                continue  # finished, resumed or deleted meanwhile
             delete_video(video=locked, editor=None)
         expired += 1
     return expired

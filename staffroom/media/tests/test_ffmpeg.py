@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from staffroom.media import ffmpeg
 from staffroom.media.processing import QUALITIES, plan_renditions
+from staffroom.media.sniff import sniff
 from staffroom.media.tests.clips import make_clip, truncated_copy
 
 
@@ -107,10 +109,9 @@ def test_transcoding_reports_rising_progress_and_writes_both_files(tmp_path: Pat
         for q in QUALITIES
     ]
     seen: list[int] = []
-    ffmpeg.transcode(clip, info, targets, on_progress=seen.append, timeout=60)
+    ffmpeg.transcode(clip, info, targets, on_progress=seen.append, timeout=60, container="mp4")
     assert seen, "no progress was reported"
-    assert seen == sorted(seen)
-    assert len(set(seen)) == len(seen)
+    assert seen == sorted(seen)  # never backwards (repeats are the caller's heartbeat)
     assert all(0 <= p <= 99 for p in seen)
     hd, low = (ffmpeg.probe(t.path) for t in targets)
     assert (hd.width, hd.height) == (640, 360)
@@ -153,3 +154,134 @@ def test_a_frame_is_extracted_from_a_file_or_a_fast_start_stream(tmp_path: Path)
     with fast.open("rb") as stream:
         from_stream = ffmpeg.extract_frame(stream, 0.5, tmp_path / "two.jpg")
     assert from_stream.read_bytes()[:2] == b"\xff\xd8"
+
+
+# --- Input hardening: local files and pipes only, the demuxer the content check found ----------
+
+
+def test_every_input_is_limited_to_local_files_and_read_as_its_container(tmp_path: Path) -> None:
+    info = ffmpeg.probe(make_clip(tmp_path / "a.mp4", seconds=1, audio=False))
+    target = ffmpeg.Target(tmp_path / "o.mp4", 320, 240, 23, 1000, 64)
+    for container, demuxer in (("mp4", "mov"), ("mov", "mov"), ("webm", "matroska")):
+        command = ffmpeg.transcode_command(tmp_path / "in", info, [target], container=container)
+        inputs = [index for index, part in enumerate(command) if part == "-i"]
+        assert len(inputs) == 2  # the upload, and the silent track it lacks
+        for index in inputs:
+            assert "-protocol_whitelist" in command[index - 6 : index]
+            assert command[command.index("-protocol_whitelist", index - 6) + 1] == "file,pipe"
+        assert command[inputs[0] - 2 : inputs[0]] == ["-f", demuxer]
+    assert ffmpeg.input_options("webm") == ["-protocol_whitelist", "file,pipe", "-f", "matroska"]
+    for unknown in ("", "m3u8", "hls"):
+        with pytest.raises(ffmpeg.FFmpegError) as error:
+            ffmpeg.input_options(unknown)
+        assert error.value.kind == "damaged"
+
+
+def _segment(tmp_path: Path) -> Path:
+    """A real video somewhere else on the server, that a playlist could point at."""
+    clip = make_clip(tmp_path / "elsewhere.mp4", seconds=1)
+    segment = tmp_path / "secret-segment.ts"
+    subprocess.run(
+        [
+            ffmpeg._binary("FFMPEG_BINARY"),
+            *("-hide_banner", "-loglevel", "error", "-y", "-i", str(clip)),
+            *("-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "mpegts", str(segment)),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return segment
+
+
+def _playlist(segment: Path) -> bytes:
+    return f"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n{segment}\n#EXT-X-ENDLIST\n".encode()
+
+
+def test_a_playlist_named_mp4_cannot_make_ffmpeg_read_another_file(tmp_path: Path) -> None:
+    segment = _segment(tmp_path)
+    playlist = tmp_path / "ward-tour.mp4"
+    playlist.write_bytes(_playlist(segment))
+    # What guessing would do: read the playlist, then the file it names (the danger).
+    assert ffmpeg.probe(playlist).format_name == "hls"
+    # Read as the MP4 it claims to be, it is just damaged.
+    with pytest.raises(ffmpeg.FFmpegError) as error:
+        ffmpeg.probe(playlist, container="mp4")
+    assert error.value.kind == "damaged"
+
+
+def test_a_playlist_behind_an_mp4_header_passes_the_header_check_but_not_ffmpeg(
+    tmp_path: Path,
+) -> None:
+    header = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41"
+    trick = tmp_path / "trick.mp4"
+    trick.write_bytes(header + b"\n" + _playlist(_segment(tmp_path)) * 20)
+    container = sniff(trick.read_bytes()[:64])
+    assert container == "mp4"  # the content check is fooled
+    with pytest.raises(ffmpeg.FFmpegError) as error:
+        ffmpeg.probe(trick, container=container)
+    assert error.value.kind == "damaged"
+    target = ffmpeg.Target(tmp_path / "o.mp4", 320, 240, 23, 1000, 64)
+    info = ffmpeg.Probe(
+        duration=1.0,
+        width=320,
+        height=240,
+        frame_rate=25,
+        video_codec="h264",
+        has_audio=True,
+        audio_codec="aac",
+        rotation=0,
+        format_name="mov",
+    )
+    with pytest.raises(ffmpeg.FFmpegError):
+        ffmpeg.transcode(trick, info, [target], timeout=60, container=container)
+    assert not target.path.exists() or target.path.stat().st_size == 0
+
+
+def test_a_playlist_cannot_reach_out_over_the_network(tmp_path: Path) -> None:
+    playlist = tmp_path / "remote.m3u8"
+    playlist.write_text(
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n"
+    )
+    command = [
+        ffmpeg._binary("FFPROBE_BINARY"),
+        *("-v", "error", *ffmpeg.input_options(None), "-show_streams", "-i", str(playlist)),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert "not on whitelist" in result.stderr
+    with pytest.raises(ffmpeg.FFmpegError):
+        ffmpeg.probe(playlist)
+
+
+def test_a_webm_is_read_as_matroska_and_a_wrong_container_fails(tmp_path: Path) -> None:
+    webm = make_clip(tmp_path / "a.webm", seconds=1)
+    assert ffmpeg.probe(webm, container="webm").video_codec == "vp8"
+    with pytest.raises(ffmpeg.FFmpegError) as error:
+        ffmpeg.probe(webm, container="mp4")
+    assert error.value.kind == "damaged"
+    frame = ffmpeg.extract_frame(webm, 0.5, tmp_path / "f.jpg", container="webm")
+    assert frame.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_an_exception_from_the_progress_callback_stops_ffmpeg(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    clip = make_clip(tmp_path / "a.mp4", seconds=3)
+    info = ffmpeg.probe(clip)
+    target = ffmpeg.Target(tmp_path / "o.mp4", 320, 240, 23, 1000, 64)
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        process = real(*args, **kwargs)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+
+    def lost(percent: int) -> None:
+        raise RuntimeError("the claim is gone")
+
+    with pytest.raises(RuntimeError):
+        ffmpeg.transcode(clip, info, [target], on_progress=lost, timeout=60, container="mp4")
+    assert len(started) == 1
+    assert started[0].poll() is not None  # ffmpeg was stopped, not left running

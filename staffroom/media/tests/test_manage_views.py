@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from staffroom.accounts.models import Role
 from staffroom.accounts.tests.factories import PersonFactory, RoleGrantFactory
 from staffroom.channels.models import Channel, Post
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory
+from staffroom.jobs.testing import run_jobs
+from staffroom.media import ffmpeg
 from staffroom.media.models import Video
 from staffroom.media.tests.clips import make_clip
 from staffroom.media.tests.test_processing import (  # the same staging and storage clean-up
@@ -121,6 +125,37 @@ def test_a_processing_video_polls_and_shows_its_percentage(
     assert plain["Location"] == page(post)
 
 
+def test_try_again_appears_once_the_processing_heartbeat_has_stopped(
+    editor_client: Client, post: Post, tmp_path: Path
+) -> None:
+    video = staged_video(make_clip(tmp_path / "a.mp4", seconds=1), post=post)
+    url = reverse("media:status", args=[video.pk]) + "?shown=processing"
+    # Started three hours ago, but its worker beat a minute ago: slow, alive, left alone.
+    Video.objects.filter(pk=video.pk).update(
+        status=Video.Status.PROCESSING,
+        attempts=1,
+        processing_started_at=timezone.now() - timedelta(hours=3),
+        updated_at=timezone.now() - timedelta(minutes=1),
+    )
+    html = editor_client.get(url, headers=HX).content.decode()
+    assert "Try again" not in html
+    response = editor_client.post(reverse("media:retry", args=[video.pk]), headers=HX)
+    assert response.status_code == 400
+    # Silent for longer than VIDEO_STALL_SECONDS (10 minutes): its worker was killed.
+    Video.objects.filter(pk=video.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    html = editor_client.get(url, headers=HX).content.decode()
+    assert "Try again" in html
+    with on_commit():
+        response = editor_client.post(reverse("media:retry", args=[video.pk]), headers=HX)
+    assert response.status_code == 200
+    video.refresh_from_db()
+    assert video.status == Video.Status.QUEUED
+    with on_commit():
+        assert run_jobs(queue="video") == 1
+    video.refresh_from_db()
+    assert (video.status, video.attempts) == (Video.Status.READY, 2)
+
+
 def test_the_status_fragment_reloads_the_page_once_processing_ends(
     editor_client: Client, ready: Video
 ) -> None:
@@ -185,6 +220,50 @@ def test_the_poster_is_changed_by_time_and_by_picture(editor_client: Client, rea
     assert ready.poster.name.endswith("poster-2.jpg")
 
 
+def test_a_poster_moment_at_the_very_end_takes_the_last_frame(
+    editor_client: Client, ready: Video
+) -> None:
+    end = ready.duration_seconds
+    assert end is not None
+    with on_commit():
+        response = editor_client.post(
+            reverse("media:poster", args=[ready.pk]), {"at_seconds": f"{end:.1f}"}, headers=HX
+        )
+    assert response.status_code == 200
+    with on_commit():
+        assert run_jobs(queue="video") == 1
+    ready.refresh_from_db()
+    assert ready.poster.name.endswith("poster-2.jpg")
+    assert ready.poster_seconds is not None
+    assert ready.poster_seconds <= end - 0.1 + 0.001
+
+
+def test_a_poster_frame_that_cannot_be_taken_is_explained_on_the_page(
+    editor_client: Client, ready: Video, post: Post, monkeypatch: Any
+) -> None:
+    def no_frame(*args: Any, **kwargs: Any) -> Any:
+        raise ffmpeg.FFmpegError("failed", "no frame")
+
+    monkeypatch.setattr(ffmpeg, "extract_frame", no_frame)
+    url = reverse("media:poster", args=[ready.pk])
+    with on_commit():
+        editor_client.post(url, {"at_seconds": "1.5"})
+    with on_commit():
+        run_jobs(queue="video")
+    ready.refresh_from_db()
+    assert ready.poster.name.endswith("poster-1.jpg")  # unchanged
+    html = unescape(editor_client.get(page(post)).content.decode())
+    assert "The picture at 1.5 seconds couldn't be taken from the video" in html
+    assert "upload a picture" in html
+    # Asking again clears it (the answer to the new request is what counts).
+    with on_commit():
+        response = editor_client.post(url, {"at_seconds": "0.5"}, headers=HX)
+    assert "be taken from the video, so" not in unescape(response.content.decode())
+    assert "be taken from the video, so" not in unescape(
+        editor_client.get(page(post)).content.decode()
+    )
+
+
 def test_a_poster_form_with_neither_or_a_bad_time_comes_back_with_the_reason(
     editor_client: Client, ready: Video, post: Post
 ) -> None:
@@ -196,6 +275,9 @@ def test_a_poster_form_with_neither_or_a_bad_time_comes_back_with_the_reason(
     assert response.status_code == 400
     assert "between 0 and 2 seconds" in response.content.decode()
     assert 'value="500"' in response.content.decode()
+    for bad in ("-1", "NaN", "Infinity"):
+        response = editor_client.post(url, {"at_seconds": bad}, headers=HX)
+        assert response.status_code == 400, bad
 
 
 def test_deleting_asks_first_then_removes_every_file(
@@ -211,6 +293,9 @@ def test_deleting_asks_first_then_removes_every_file(
     assert response.status_code == 302
     assert response["Location"] == page(post)
     assert not Video.objects.filter(pk=ready.pk).exists()
+    # The files go in a job on the default queue, not in the request.
+    assert files_of(ready)
+    assert run_jobs(queue="default") == 1
     assert files_of(ready) == []
     post.refresh_from_db()
     assert post.video_id is None

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
@@ -30,7 +31,9 @@ from config.storage import (
     storage_kind,
 )
 from staffroom.accounts.tests.factories import PersonFactory
+from staffroom.channels.models import Post
 from staffroom.channels.tests.factories import PostFactory
+from staffroom.jobs.testing import run_jobs
 from staffroom.media import processing, storage
 from staffroom.media.models import Video
 from staffroom.media.services.processing import delete_video
@@ -280,7 +283,8 @@ def test_a_video_uploaded_in_chunks_is_processed_played_and_deleted_in_the_bucke
     settings.VIDEO_CHUNK_BYTES = 16 * 1024
     settings.VIDEO_SERVE_REDIRECT = True  # what MEDIA_STORAGE=s3 defaults to
     clip = make_clip(tmp_path / "ward-tour.mp4", seconds=2).read_bytes()
-    post = PostFactory()
+    # A draft: a published post takes no new video. Published once the video is ready.
+    post = PostFactory(status=Post.Status.DRAFT, published_at=None)
     editor = post.author
 
     video = start_upload(post=post, uploader=editor, filename="ward-tour.mp4", size=len(clip))
@@ -300,13 +304,17 @@ def test_a_video_uploaded_in_chunks_is_processed_played_and_deleted_in_the_bucke
     assert video.status == Video.Status.READY
     assert keys_in_bucket(s3, video.folder) == sorted(
         [
-            storage.rendition_name(video, "360p"),
-            storage.rendition_name(video, "720p"),
+            storage.rendition_name(video, "360p", 1),
+            storage.rendition_name(video, "720p", 1),
             video.poster.name,
         ]
     )  # the chunks are gone; the original isn't kept (VIDEO_KEEP_ORIGINALS is off)
     low = video.renditions.get(quality="360p")
     assert s3.size(low.file.name) == low.size_bytes
+    Post.objects.filter(pk=post.pk).update(
+        status=Post.Status.PUBLISHED, published_at=timezone.now()
+    )
+    post.refresh_from_db()
 
     # The player asks Staffroom, which checks the post and redirects to the bucket.
     client.force_login(editor)
@@ -328,5 +336,6 @@ def test_a_video_uploaded_in_chunks_is_processed_played_and_deleted_in_the_bucke
 
     with django_capture_on_commit_callbacks(execute=True):
         delete_video(video=video, editor=editor)
+    run_jobs(queue="default")  # the files go in a background job
     assert keys_in_bucket(s3, video.folder) == []
     assert not Video.objects.filter(pk=video.pk).exists()

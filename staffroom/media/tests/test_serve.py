@@ -201,6 +201,18 @@ def test_with_object_storage_the_player_is_sent_to_a_presigned_address(
 
 
 @override_settings(VIDEO_SERVE_REDIRECT=True)
+def test_redirect_mode_on_local_storage_streams_the_file_itself(
+    signed_in: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Local disk's /media/ addresses aren't served: a redirect there would break the player.
+    video = ready_video()
+    monkeypatch.setattr(default_storage, "url", lambda stored: f"/media/{stored}")
+    response = signed_in.get(_url(video), headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206
+    assert _body(response) == rendition_bytes(video, "720p")[:10]
+
+
+@override_settings(VIDEO_SERVE_REDIRECT=True)
 def test_the_redirect_still_checks_who_asks(client: Client) -> None:
     video = ready_video(audience_departments=[DepartmentFactory()])
     client.force_login(PersonFactory())

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from staffroom.accounts.models import Person, Role
@@ -19,17 +21,23 @@ from staffroom.accounts.tests.factories import PersonFactory, RoleGrantFactory
 from staffroom.audit.models import AuditAction, AuditEntry
 from staffroom.channels.models import Channel, Post
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory
+from staffroom.jobs.testing import run_jobs
 from staffroom.media import storage
 from staffroom.media.models import Video
+from staffroom.media.permissions import post_of
 from staffroom.media.services.upload import (
     OffsetMismatchError,
+    PostLiveError,
     StorageFullError,
     StorageUnavailableError,
+    UploadBusyError,
+    pending_upload,
     receive_chunk,
     start_upload,
     upload_whole_file,
 )
 from staffroom.media.tests.clips import make_clip
+from staffroom.media.tests.ready import ready_video
 from staffroom.organisation.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +149,15 @@ def reassembled(video: Video) -> bytes:
 # --- Starting ------------------------------------------------------------------------------------
 
 
-def test_starting_an_upload_attaches_a_new_video_to_the_post(post: Post, editor: Person) -> None:
+def test_starting_an_upload_makes_one_meant_for_the_post_but_not_yet_its_video(
+    post: Post, editor: Person
+) -> None:
     video = start_upload(post=post, uploader=editor, filename="C:\\Videos\\rota.mp4", size=1234)
     post.refresh_from_db()
-    assert post.video == video
+    assert post.video is None  # attached only once every byte is in and checked
+    assert video.for_post == post
+    assert post_of(video) == post
+    assert pending_upload(post) == video
     assert video.status == Video.Status.UPLOADING
     assert video.original_name == "rota.mp4"
     assert (video.original_size, video.received_bytes, video.uploaded_by) == (1234, 0, editor)
@@ -174,12 +187,19 @@ def test_a_live_or_scheduled_post_takes_no_new_video(
     assert not Video.objects.exists()
 
 
-def test_a_video_file_name_naming_a_patient_holds_the_post(post: Post, editor: Person) -> None:
+def test_a_video_file_name_naming_a_patient_holds_the_post_once_it_is_attached(
+    post: Post, editor: Person, clip_bytes: bytes
+) -> None:
     # The file name is a word of the post, checked like an attachment's name.
-    start_upload(
-        post=post, uploader=editor, filename="MRN 00123456 John Smith wound.mp4", size=1234
+    video = start_upload(
+        post=post,
+        uploader=editor,
+        filename="MRN 00123456 John Smith wound.mp4",
+        size=len(clip_bytes),
     )
+    send_all(video, clip_bytes)
     post.refresh_from_db()
+    assert post.video == video
     assert post.visibility == "held"
 
 
@@ -195,7 +215,7 @@ def test_a_file_over_the_limit_is_refused_with_both_sizes(
     assert not Video.objects.exists()
 
 
-def test_starting_again_replaces_the_previous_video_and_its_files(
+def test_a_new_upload_replaces_the_previous_video_and_its_files_only_once_complete(
     post: Post, editor: Person, clip_bytes: bytes, django_capture_on_commit_callbacks: Commit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,12 +224,43 @@ def test_starting_again_replaces_the_previous_video_and_its_files(
             clip_bytes,
         )
     assert stored_chunks(old)
+    version = Post.objects.get(pk=post.pk).version
+    new = start_upload(post=post, uploader=editor, filename="b.mp4", size=len(clip_bytes))
+    pieces = chunks_of(clip_bytes)
+    for offset, piece in pieces[:-1]:
+        new = receive_chunk(video=new, offset=offset, data=piece)
+    post.refresh_from_db()
+    assert post.video == old  # still the post's, files and all, while the new one arrives
+    assert stored_chunks(old)
     with django_capture_on_commit_callbacks(execute=True):
-        new = start_upload(post=post, uploader=editor, filename="b.mp4", size=len(clip_bytes))
+        new = receive_chunk(video=new, offset=pieces[-1][0], data=pieces[-1][1])
+    run_jobs(queue="default")  # the old video's files are deleted in a job
     post.refresh_from_db()
     assert post.video == new
+    assert post.version > version
     assert not Video.objects.filter(pk=old.pk).exists()
     assert stored_chunks(old) == []
+    assert AuditEntry.objects.filter(action=AuditAction.VIDEO_DELETED).count() == 1
+
+
+def test_starting_again_gives_up_an_unfinished_upload_but_keeps_the_posts_video(
+    post: Post, editor: Person, clip_bytes: bytes, django_capture_on_commit_callbacks: Commit
+) -> None:
+    current = ready_video(post)
+    first = start_upload(post=post, uploader=editor, filename="a.mp4", size=len(clip_bytes))
+    receive_chunk(video=first, offset=0, data=clip_bytes[:CHUNK])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = start_upload(post=post, uploader=editor, filename="b.mp4", size=len(clip_bytes))
+    run_jobs(queue="default")
+    assert not Video.objects.filter(pk=first.pk).exists()
+    assert stored_chunks(first) == []
+    post.refresh_from_db()
+    assert post.video == current
+    assert pending_upload(post) == second
+    # The given-up upload's request, still under way, learns it is gone.
+    with pytest.raises(ValidationError) as caught:
+        receive_chunk(video=first, offset=CHUNK, data=clip_bytes[CHUNK : 2 * CHUNK])
+    assert caught.value.code == "gone"
 
 
 def test_a_refused_new_upload_keeps_the_previous_video(
@@ -320,15 +371,180 @@ def test_a_first_chunk_that_is_not_a_video_deletes_the_upload_and_stores_nothing
     assert stored_chunks(video) == []
 
 
+def test_a_refused_file_leaves_the_posts_ready_captioned_video_as_it_was(
+    post: Post, editor: Person, django_capture_on_commit_callbacks: Commit
+) -> None:
+    current = ready_video(post)
+    files = sorted(default_storage.listdir(current.folder)[1])
+    version = Post.objects.get(pk=post.pk).version
+    text = b"These are the minutes of Tuesday's meeting.\n" * 400
+    with django_capture_on_commit_callbacks(execute=True):
+        video = start_upload(post=post, uploader=editor, filename="clip.mp4", size=len(text))
+        with pytest.raises(ValidationError):
+            receive_chunk(video=video, offset=0, data=text[:CHUNK], total=len(text))
+    post.refresh_from_db()
+    assert post.video == current
+    assert post.version == version
+    assert current.captions.count() == 1
+    assert sorted(default_storage.listdir(current.folder)[1]) == files
+    assert list(Video.objects.values_list("pk", flat=True)) == [current.pk]
+
+
+def test_a_post_published_before_the_last_chunk_refuses_the_upload_and_keeps_its_video(
+    post: Post, editor: Person, clip_bytes: bytes, django_capture_on_commit_callbacks: Commit
+) -> None:
+    # Editor A uploads while editor B publishes the post (with its current, captioned video).
+    current = ready_video(post)
+    video = start_upload(post=post, uploader=editor, filename="new.mp4", size=len(clip_bytes))
+    pieces = chunks_of(clip_bytes)
+    for offset, piece in pieces[:-1]:
+        video = receive_chunk(video=video, offset=offset, data=piece)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PostLiveError) as caught:
+        receive_chunk(video=video, offset=pieces[-1][0], data=pieces[-1][1])
+    run_jobs(queue="default")
+    assert caught.value.status == 409
+    assert "back to draft" in caught.value.message
+    post.refresh_from_db()
+    assert post.video == current
+    assert not Video.objects.filter(pk=video.pk).exists()
+    assert stored_chunks(video) == []
+    assert not DBTaskResult.objects.filter(queue_name="video").exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.VIDEO_UPLOADED).exists()
+
+
 def test_a_chunk_left_by_an_attempt_that_died_before_counting_is_replaced(
     post: Post, editor: Person, clip_bytes: bytes
 ) -> None:
     video = start_upload(post=post, uploader=editor, filename="u.mp4", size=len(clip_bytes))
     default_storage.save(storage.chunk_name(video, 0), SimpleUploadedFile("x", b"half a chunk"))
+    # Its request died mid-store: the lease it took has run out.
+    Video.objects.filter(pk=video.pk).update(receiving_until=timezone.now() - timedelta(seconds=1))
     video = send_all(video, clip_bytes)
     assert stored_chunks(video)[0] == "000000"
     assert len(stored_chunks(video)) == video.received_chunks
     assert reassembled(video) == clip_bytes
+
+
+# --- Two copies of one chunk (the lease) -------------------------------------------------------
+
+
+class Meddling(InMemoryStorage):
+    """Runs ``during_save`` (once) while a chunk is being saved: another request, in the
+    middle of this one's store."""
+
+    during_save: Callable[[], None] | None = None
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        hook, Meddling.during_save = Meddling.during_save, None
+        if hook is not None:
+            hook()
+        return super().save(name, content, max_length=max_length)
+
+
+@pytest.fixture
+def meddling(settings: Any) -> Iterator[type[Meddling]]:
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.Meddling"}}
+    Meddling.during_save = None
+    yield Meddling
+    Meddling.during_save = None
+
+
+def test_a_second_copy_of_a_chunk_being_stored_is_told_to_wait_and_changes_nothing(
+    post: Post, editor: Person, clip_bytes: bytes, meddling: type[Meddling]
+) -> None:
+    video = start_upload(post=post, uploader=editor, filename="u.mp4", size=len(clip_bytes))
+    video = receive_chunk(video=video, offset=0, data=clip_bytes[:CHUNK])
+    piece = clip_bytes[CHUNK : 2 * CHUNK]
+    seen: dict[str, Any] = {}
+
+    def second_copy() -> None:
+        held = Video.objects.get(pk=video.pk)
+        seen["lease"] = held.receiving_until
+        with pytest.raises(UploadBusyError) as caught:
+            receive_chunk(video=held, offset=CHUNK, data=piece)
+        seen["error"] = caught.value
+        seen["after"] = Video.objects.get(pk=video.pk)
+        seen["files"] = stored_chunks(video)
+
+    meddling.during_save = second_copy
+    video = receive_chunk(video=video, offset=CHUNK, data=piece)
+    busy = seen["error"]
+    assert (busy.status, busy.offset) == (503, CHUNK)
+    assert "still being saved" in busy.message
+    lease = seen["lease"]
+    assert timezone.now() < lease <= timezone.now() + timedelta(seconds=60)
+    after = seen["after"]
+    assert (after.received_bytes, after.received_chunks, after.receiving_until) == (
+        CHUNK,
+        1,
+        lease,
+    )
+    assert seen["files"] == ["000000"]  # the first copy's file isn't written yet
+    # The first copy counted its chunk and let go of the upload.
+    assert (video.received_bytes, video.received_chunks, video.receiving_until) == (
+        2 * CHUNK,
+        2,
+        None,
+    )
+    assert stored_chunks(video) == ["000000", "000001"]
+    assert reassembled(video) == clip_bytes[: 2 * CHUNK]
+
+
+def test_a_lease_left_by_a_request_that_died_expires_and_the_chunk_proceeds(
+    post: Post, editor: Person, clip_bytes: bytes
+) -> None:
+    video = start_upload(post=post, uploader=editor, filename="u.mp4", size=len(clip_bytes))
+    piece = clip_bytes[:CHUNK]
+    Video.objects.filter(pk=video.pk).update(receiving_until=timezone.now() + timedelta(seconds=30))
+    with pytest.raises(UploadBusyError):
+        receive_chunk(video=video, offset=0, data=piece)
+    assert stored_chunks(video) == []
+    Video.objects.filter(pk=video.pk).update(receiving_until=timezone.now() - timedelta(seconds=1))
+    video = receive_chunk(video=video, offset=0, data=piece)
+    assert (video.received_bytes, video.receiving_until) == (CHUNK, None)
+    assert stored_chunks(video) == ["000000"]
+
+
+def test_a_request_whose_lease_ran_out_counts_nothing_while_another_holds_the_upload(
+    post: Post, editor: Person, clip_bytes: bytes, meddling: type[Meddling]
+) -> None:
+    video = start_upload(post=post, uploader=editor, filename="u.mp4", size=len(clip_bytes))
+    other = timezone.now() + timedelta(seconds=50)
+
+    def overtaken() -> None:
+        # Its lease ran out and a copy of the chunk took the upload; that copy is storing.
+        Video.objects.filter(pk=video.pk).update(receiving_until=other)
+
+    meddling.during_save = overtaken
+    video = receive_chunk(video=video, offset=0, data=clip_bytes[:CHUNK])
+    assert (video.received_bytes, video.received_chunks, video.receiving_until) == (0, 0, other)
+    assert stored_chunks(video) == ["000000"]  # left for the copy that holds the upload
+
+
+def test_a_request_whose_lease_ran_out_leaves_the_chunk_to_the_one_that_took_over(
+    post: Post, editor: Person, clip_bytes: bytes, meddling: type[Meddling]
+) -> None:
+    video = start_upload(post=post, uploader=editor, filename="u.mp4", size=len(clip_bytes))
+    piece = clip_bytes[:CHUNK]
+
+    def slow_then_overtaken() -> None:
+        # The first request took longer than its lease; a copy of the chunk takes over and
+        # is counted before the first request finishes.
+        Video.objects.filter(pk=video.pk).update(
+            receiving_until=timezone.now() - timedelta(seconds=1)
+        )
+        receive_chunk(video=Video.objects.get(pk=video.pk), offset=0, data=piece)
+
+    meddling.during_save = slow_then_overtaken
+    # Its own write finds the name taken (storage keeps both): it drops its copy, deletes
+    # nothing else, and its sender is told to try again (and learns the chunk is counted).
+    with pytest.raises(StorageUnavailableError):
+        receive_chunk(video=video, offset=0, data=piece)
+    video.refresh_from_db()
+    assert (video.received_bytes, video.received_chunks, video.receiving_until) == (CHUNK, 1, None)
+    assert stored_chunks(video) == ["000000"]
+    assert reassembled(video) == piece
 
 
 # --- A full disk -----------------------------------------------------------------------------
@@ -373,7 +589,7 @@ def test_other_storage_trouble_is_a_plain_try_again_later(
     assert caught.value.status == 503
     assert "try again" in caught.value.message
     video.refresh_from_db()
-    assert video.received_bytes == 0
+    assert (video.received_bytes, video.receiving_until) == (0, None)  # the lease let go
     assert stored_chunks(video) == []
 
 
@@ -418,3 +634,32 @@ def test_a_full_disk_during_the_plain_form_keeps_the_previous_video(
     assert post.video == old
     assert list(Video.objects.values_list("pk", flat=True)) == [old.pk]
     assert stored_chunks(old) == ["000000"]
+
+
+def test_a_post_published_while_the_plain_forms_file_is_stored_refuses_it(
+    post: Post,
+    editor: Person,
+    clip_bytes: bytes,
+    meddling: type[Meddling],
+    django_capture_on_commit_callbacks: Commit,
+) -> None:
+    # The form checked the post first; editor B published it during the long store.
+    current = ready_video(post)
+    uploads: list[Video] = []
+
+    def publish() -> None:
+        uploads.append(Video.objects.exclude(pk=current.pk).get())
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
+
+    meddling.during_save = publish
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PostLiveError) as caught:
+        upload_whole_file(
+            post=post, uploader=editor, file=SimpleUploadedFile("new.mp4", clip_bytes)
+        )
+    run_jobs(queue="default")
+    assert "back to draft" in caught.value.message
+    post.refresh_from_db()
+    assert post.video == current
+    assert list(Video.objects.values_list("pk", flat=True)) == [current.pk]
+    assert stored_chunks(uploads[0]) == []
+    assert not DBTaskResult.objects.filter(queue_name="video").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from django.conf import settings as django_settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import HttpRequest
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from staffroom.accounts.models import Person, Role
 from staffroom.accounts.tests.factories import PersonFactory, RoleGrantFactory
@@ -24,6 +27,7 @@ from staffroom.channels.models import Channel, Post
 from staffroom.channels.tests.factories import ChannelFactory, PostFactory
 from staffroom.media.models import Video
 from staffroom.media.tests.clips import make_clip
+from staffroom.media.tests.ready import ready_video
 from staffroom.organisation.tests.factories import DepartmentFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +128,8 @@ def test_the_script_starts_an_upload_and_learns_where_to_send_it(
         "page_url": reverse("media:post_video", args=[post.pk]),
     }
     post.refresh_from_db()
-    assert post.video == video
+    assert post.video is None  # the post's until complete
+    assert video.for_post == post
 
 
 def test_an_empty_file_is_refused_before_a_byte_is_sent(editor_client: Client, post: Post) -> None:
@@ -273,6 +278,89 @@ def test_a_full_disk_answers_507_and_keeps_nothing(
     assert not list((tmp_path / "media").rglob("*"))
 
 
+def test_a_content_range_with_huge_or_backwards_numbers_is_refused(
+    editor_client: Client, post: Post, clip_bytes: bytes
+) -> None:
+    url = started(editor_client, post, len(clip_bytes))
+    data = clip_bytes[:CHUNK]
+    for value in (
+        f"bytes 0-{CHUNK - 1}/{'9' * 5000}",  # int() of 5,000 digits would be a 500
+        f"bytes {'1' * 20}-{CHUNK - 1}/{len(clip_bytes)}",
+        f"bytes {CHUNK - 1}-0/{len(clip_bytes)}",
+        f"bytes 0-{len(clip_bytes)}/{len(clip_bytes)}",
+        "bytes */1000",
+    ):
+        response = editor_client.put(
+            url,
+            data,
+            content_type="application/octet-stream",
+            headers={**JSON, "Content-Range": value},
+        )
+        assert response.status_code == 400, value
+        assert "position" in response.json()["error"]
+    assert Video.objects.get().received_bytes == 0
+
+
+def test_a_copy_of_a_chunk_still_being_stored_is_told_to_retry_in_two_seconds(
+    editor_client: Client, post: Post, clip_bytes: bytes
+) -> None:
+    url = started(editor_client, post, len(clip_bytes))
+    # Another request for this chunk holds the upload (its lease runs for a while yet).
+    Video.objects.update(receiving_until=timezone.now() + timedelta(seconds=30))
+    response = put(editor_client, url, clip_bytes[:CHUNK], 0, len(clip_bytes))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert response.json() == {
+        "error": "This piece of the upload is still being saved. It is sent again in a moment.",
+        "offset": 0,
+        "code": "busy",
+    }
+    assert Video.objects.get().received_bytes == 0
+    assert default_storage.listdir("")[0] == []
+    # That request died: its lease runs out, and the chunk goes in.
+    Video.objects.update(receiving_until=timezone.now() - timedelta(seconds=1))
+    response = put(editor_client, url, clip_bytes[:CHUNK], 0, len(clip_bytes))
+    assert response.status_code == 200
+    assert response.json()["offset"] == CHUNK
+
+
+def test_a_refused_file_keeps_the_posts_ready_captioned_video(
+    editor_client: Client, post: Post
+) -> None:
+    current = ready_video(post)
+    text = b"These are the minutes of Tuesday's meeting.\n" * 2000
+    url = started(editor_client, post, len(text))
+    response = put(editor_client, url, text[:CHUNK], 0, len(text))
+    assert response.status_code == 400
+    post.refresh_from_db()
+    assert post.video == current
+    assert current.captions.count() == 1
+    assert list(Video.objects.values_list("pk", flat=True)) == [current.pk]
+    assert editor_client.get(url, headers=JSON).status_code == 404
+
+
+def test_a_post_published_before_the_last_chunk_answers_409_and_keeps_its_video(
+    editor_client: Client, post: Post, clip_bytes: bytes
+) -> None:
+    current = ready_video(post)
+    url = started(editor_client, post, len(clip_bytes))
+    total = len(clip_bytes)
+    offset = 0
+    while offset + CHUNK < total:
+        offset = put(editor_client, url, clip_bytes[offset : offset + CHUNK], offset, total).json()[
+            "offset"
+        ]
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)  # editor B
+    response = put(editor_client, url, clip_bytes[offset:], offset, total)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "post_live"
+    assert "Move the post back to draft first" in body["error"]
+    post.refresh_from_db()
+    assert post.video == current
+    assert list(Video.objects.values_list("pk", flat=True)) == [current.pk]
+
+
 def test_a_chunk_costs_the_same_queries_wherever_it_is_in_the_file(
     editor_client: Client, post: Post, clip_bytes: bytes
 ) -> None:
@@ -311,16 +399,89 @@ def test_staff_who_cannot_see_the_post_get_a_404(
 
 
 def test_a_reader_of_the_post_who_does_not_edit_it_gets_a_403(
-    client: Client, channel: Channel, editor: Person, department: Any, clip_bytes: bytes
+    client: Client, editor_client: Client, post: Post, department: Any, clip_bytes: bytes
 ) -> None:
-    published = PostFactory(channel=channel, author=editor)
-    editor_side = Client()
-    editor_side.force_login(editor)
-    url = started(editor_side, published, len(clip_bytes))
+    url = started(editor_client, post, len(clip_bytes))  # a draft takes a new video
+    Post.objects.filter(pk=post.pk).update(  # readers see it now
+        status=Post.Status.PUBLISHED, published_at=timezone.now()
+    )
+    published = Post.objects.get(pk=post.pk)
     client.force_login(PersonFactory(unit=UnitFactory(department=department)))
     assert start(client, published, 100).status_code == 403
     assert put(client, url, clip_bytes[:CHUNK], 0, len(clip_bytes)).status_code == 403
     assert Video.objects.get().received_bytes == 0
+
+
+@pytest.fixture
+def body_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every time Django parses a request's form body (request.POST / request.FILES)."""
+    reads: list[str] = []
+    original = HttpRequest._load_post_and_files
+
+    def load(request: HttpRequest) -> None:
+        reads.append(request.path)
+        original(request)
+
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files", load)
+    return reads
+
+
+def csrf_client(person: Person | None = None) -> Client:
+    """A client with a CSRF cookie (anyone who opened the sign-in page has one) whose
+    requests are checked for CSRF, so CsrfViewMiddleware would read a POST's body."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+def big_form(clip_bytes: bytes) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("big.mp4", clip_bytes, content_type="video/mp4")}
+
+
+def test_a_signed_out_upload_is_refused_before_its_body_is_read(
+    post: Post, clip_bytes: bytes, body_reads: list[str]
+) -> None:
+    client = csrf_client()
+    response = client.post(start_url(post), big_form(clip_bytes))
+    assert body_reads == []
+    assert response.status_code == 302
+    assert reverse(django_settings.LOGIN_URL) in response["Location"]
+    # The script is told in JSON, with what to do next.
+    response = client.post(start_url(post), {"filename": "a.mp4", "size": "10"}, headers=JSON)
+    assert response.status_code == 401
+    assert response.json()["error"].startswith("You were signed out")
+    assert body_reads == []
+    assert not Video.objects.exists()
+
+
+def test_an_upload_from_someone_who_may_not_edit_the_post_is_refused_unread(
+    post: Post, department: Any, clip_bytes: bytes, body_reads: list[str]
+) -> None:
+    stranger = csrf_client(PersonFactory())
+    response = stranger.post(start_url(post), big_form(clip_bytes))
+    assert body_reads == []
+    assert response.status_code == 404
+    Post.objects.filter(pk=post.pk).update(
+        status=Post.Status.PUBLISHED, published_at=timezone.now()
+    )
+    reader = csrf_client(PersonFactory(unit=UnitFactory(department=department)))
+    assert reader.post(start_url(post), big_form(clip_bytes)).status_code == 403
+    assert body_reads == []
+    assert not Video.objects.exists()
+
+
+def test_an_editors_plain_form_is_read_checked_for_csrf_and_taken(
+    editor: Person, post: Post, clip_bytes: bytes, body_reads: list[str]
+) -> None:
+    client = csrf_client(editor)
+    token = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    response = client.post(start_url(post), {**big_form(clip_bytes), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert body_reads  # the check above would have seen a read
+    post.refresh_from_db()
+    assert post.video is not None
 
 
 def test_csrf_is_checked_on_every_upload_request(
@@ -392,3 +553,21 @@ def test_the_video_page_offers_the_form_with_what_the_script_needs(
     assert 'accept="video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm"' in page
     assert "stopped at 16.0\xa0KB of" in page  # the unfinished upload, to continue
     assert "js/video-upload.js" in page
+
+
+def test_the_page_shows_an_unfinished_upload_beside_the_current_video_at_the_same_cost(
+    editor_client: Client, post: Post, clip_bytes: bytes
+) -> None:
+    ready_video(post)
+    page_url = reverse("media:post_video", args=[post.pk])
+    with CaptureQueriesContext(connection) as before:
+        page = editor_client.get(page_url).content.decode()
+    assert "stopped at" not in page
+    assert "Until then the current video stays." in page
+    url = started(editor_client, post, len(clip_bytes))
+    put(editor_client, url, clip_bytes[:CHUNK], 0, len(clip_bytes))
+    with CaptureQueriesContext(connection) as after:
+        page = editor_client.get(page_url).content.decode()
+    assert "The upload of “update.mp4” stopped at 16.0\xa0KB of" in page
+    assert "Until then the current video stays." in page
+    assert len(after) == len(before)

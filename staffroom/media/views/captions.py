@@ -182,7 +182,7 @@ def transcript(request: AuthenticatedRequest, video_id: int) -> HttpResponse:
 def policy(request: AuthenticatedRequest) -> HttpResponse:
     """/system/video/: the administrators switch the captions rule on or off."""
     check_change_video_policy(request.user)
-    current = MediaPolicy.current()
+    current = MediaPolicy.current()  # not saved until an administrator first sets it
     if request.method == "POST":
         form = CaptionsRuleForm(request.POST)
         if form.is_valid():
@@ -207,6 +207,10 @@ def policy(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "media/policy.html",
-        {"form": form, "policy": MediaPolicy.objects.select_related("changed_by").get(pk=1)},
+        {
+            "form": form,
+            "policy": MediaPolicy.objects.select_related("changed_by").filter(pk=1).first()
+            or current,
+        },
         status=400 if form.is_bound else 200,
     )

@@ -76,6 +76,9 @@ def poster_context(
         "poster_url": poster_url(video),
         "poster_form": form or PosterForm(duration=video.duration_seconds),
         "poster_notice": notice,
+        # The frame asked for last couldn't be taken (media.tasks.take_poster_frame); a new
+        # request clears it, so it isn't shown beside that request's own notice.
+        "poster_problem": "" if notice else services.poster_problem(video),
     }
 
 

@@ -84,10 +84,11 @@ def rendition(request: AuthenticatedRequest, video_id: int, quality: str) -> Htt
     name = made.file.name or storage.rendition_name(video, quality)
     range_header = request.headers.get("Range")
     plays = request.method == "GET" and _starts_playing(range_header)
-    if settings.VIDEO_SERVE_REDIRECT:
+    redirect = _redirect_to_storage(name) if settings.VIDEO_SERVE_REDIRECT else None
+    if redirect is not None:
         if plays:
             _record_play(request, video)
-        return _redirect_to_storage(name)
+        return redirect
     try:
         size = default_storage.size(name)
     except (FileNotFoundError, OSError):
@@ -171,8 +172,13 @@ def _record_withheld_viewed(request: AuthenticatedRequest, video: Video) -> None
     record_withheld_viewed(obj=post, viewer=request.user, request=request)
 
 
-def _redirect_to_storage(name: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(default_storage.url(name))
+def _redirect_to_storage(name: str) -> HttpResponseRedirect | None:
+    """A redirect to the storage's own (presigned) address; None when the storage has no
+    such address (local disk's /media/ URLs aren't served: stream the file instead)."""
+    url = default_storage.url(name)
+    if not url.startswith(("https://", "http://")):
+        return None
+    response = HttpResponseRedirect(url)
     # The address expires: never keep the redirect itself.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,11 +6,15 @@ The protocol (spoken by static/js/video-upload.js; the rules live in media.servi
     With JavaScript: form fields ``filename`` and ``size``, ``Accept: application/json``.
     Answers 201 ``{"video": id, "offset": 0, "chunk_bytes": VIDEO_CHUNK_BYTES,
     "upload_url": ..., "page_url": ...}``; an empty file or one over
-    ``VIDEO_MAX_UPLOAD_BYTES`` is 400 ``{"error": "..."}`` before any byte is sent. A post
-    has one video: an accepted start deletes the post's previous video.
+    ``VIDEO_MAX_UPLOAD_BYTES``, or a published or scheduled post, is 400
+    ``{"error": "..."}`` before any byte is sent. The post keeps its video until the new
+    upload is complete and checked (then the old one is deleted); an earlier unfinished
+    upload for the post is given up.
     Without JavaScript: the same URL takes the plain multipart form with the whole file
-    (field ``file``): checked, stored, queued, then a redirect to the video page; a refused
-    file re-renders that page with the reason (400) and stores nothing.
+    (field ``file``): checked, stored, swapped in, queued, then a redirect to the video page;
+    a refused file re-renders that page with the reason (400; 409 if the post was published
+    while the file was stored) and keeps nothing. Nobody's multipart body is read before
+    their sign-in and right to edit the post are checked (media.middleware).
 
 ``GET /videos/<id>/upload/`` asks where the upload stands:
     ``{"offset": received_bytes, "size": original_size, "status": ...}``. The script asks
@@ -23,14 +27,21 @@ The protocol (spoken by static/js/video-upload.js; the rules live in media.servi
     (200 with the current offset, nothing stored); a later one is 409 with the offset to
     continue from. TOTAL must be the size announced at the start. The first chunk is checked
     by its bytes before anything is stored: not a video is 400 with the reason, and the
-    upload is deleted. 200 ``{"offset", "status", "complete", "page_url"}``; when the last
-    chunk arrives the video is queued for processing. A full disk is 507 (the upload pauses;
-    nothing of the chunk is kept), other storage trouble 503; the script retries both.
+    upload is deleted. A ``Content-Range`` that can't be read (or has numbers of more than
+    19 digits) is 400. 200 ``{"offset", "status", "complete", "page_url"}``; when the last
+    chunk arrives the video replaces the post's and is queued for processing — unless the
+    post was published or scheduled meanwhile: 409 ``{"error", "code": "post_live"}``, the
+    upload is deleted and the post keeps its video. While another request is still storing
+    the same chunk, 503 with ``Retry-After: 2`` (``code: "busy"``). A full disk is 507 (the
+    upload pauses; nothing of the chunk is kept), other storage trouble 503; the script
+    retries 503s and waits for a click after a 507.
 
 Every view: sign-in required, the post's editors only (404 for who can't see the post, 403
-for who sees but may not edit it), CSRF checked (the script sends ``X-CSRFToken``). No rate
-limit: only a channel's editors get here, each chunk is bounded, and a 2 GB file is 500
-chunk requests, which a per-person limit would have to allow anyway.
+for who sees but may not edit it), CSRF checked (the script sends ``X-CSRFToken``). Both
+checks also run in media.middleware before CSRF's, so a body is never parsed for someone
+who may not upload (the views check again). No rate limit: only a channel's editors get
+here, each chunk is bounded, and a 2 GB file is 500 chunk requests, which a per-person
+limit would have to allow anyway.
 """
 
 from __future__ import annotations
@@ -55,7 +66,7 @@ from staffroom.media.permissions import get_manageable_video_or_404, post_of
 from staffroom.media.services import upload as services
 
 ACCEPT = "video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm"
-_CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+_CONTENT_RANGE = re.compile(r"^bytes (\d{1,19})-(\d{1,19})/(\d{1,19})$")
 # Where `start` leaves the plain form's error for section_context, when it re-renders the page.
 _ERROR_ATTRIBUTE = "video_upload_error"
 
@@ -63,12 +74,13 @@ _ERROR_ATTRIBUTE = "video_upload_error"
 def section_context(request: HttpRequest, post: Post) -> dict[str, Any]:
     """What media/_upload.html needs, under the key ``upload`` (the editor's page adds it).
 
-    Shows why the plain form's file was refused when ``start`` re-renders the page. Uses the
-    post's video as loaded (``select_related("video")`` saves a query).
+    Shows why the plain form's file was refused when ``start`` re-renders the page, and an
+    upload for the post that stopped half-way (one query). Uses the post's video as loaded
+    (``select_related("video")`` saves a query).
     """
     error = str(getattr(request, _ERROR_ATTRIBUTE, ""))
     video = post.video if post.video_id else None
-    unfinished = video if video is not None and video.status == Video.Status.UPLOADING else None
+    unfinished = services.pending_upload(post)
     return {
         "upload": {
             "post": post,
@@ -77,7 +89,7 @@ def section_context(request: HttpRequest, post: Post) -> dict[str, Any]:
             "max_bytes": settings.VIDEO_MAX_UPLOAD_BYTES,
             "chunk_bytes": settings.VIDEO_CHUNK_BYTES,
             "accept": ACCEPT,
-            "replaces": video is not None and unfinished is None,
+            "replaces": video is not None,
             "unfinished": unfinished,
             "error": error,
             "locked": services.live_post_message(post) or "",
@@ -176,18 +188,28 @@ def chunk(request: AuthenticatedRequest, video_id: int) -> HttpResponse:
         except ValidationError as error:
             return _error(_message(error), 400, offset=_offset_now(video))
         except services.UploadError as problem:
-            return _error(problem.message, problem.status, offset=problem.offset)
+            return _upload_error(problem)
     return _where(video, page_url)
+
+
+def _upload_error(problem: services.UploadError) -> JsonResponse:
+    extra: dict[str, Any] = {"offset": problem.offset}
+    if problem.code:
+        extra["code"] = problem.code
+    response = _error(problem.message, problem.status, **extra)
+    if isinstance(problem, services.UploadBusyError):
+        response["Retry-After"] = str(services.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _read_chunk(request: HttpRequest, video: Video) -> tuple[int, bytes, int]:
     """(START, the bytes, TOTAL) of a PUT, its body read only up to the chunk size."""
     parsed = _CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
-    if parsed is None:
+    first, last, total = (int(part) for part in parsed.groups()) if parsed else (0, -1, 0)
+    if parsed is None or last < first or last >= total:
         raise ValidationError(
             _("This piece of the upload came without its position. Reload the page and try again.")
         )
-    first, last, total = (int(part) for part in parsed.groups())
     limit = settings.VIDEO_CHUNK_BYTES
     # One byte more than allowed, so a bigger body is refused without reading it all (and
     # never request.body, which would hold any size in memory).

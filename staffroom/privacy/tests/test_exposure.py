@@ -363,3 +363,30 @@ def test_the_database_cache_forgets_by_prefix_too(db: None, settings: Any) -> No
     assert database_cache.get("post_card:40:3") is None
     assert database_cache.get("post_card:400:3") == "another post"
     assert database_cache.get("postXcard:40:3") == "not a card"
+
+
+def test_purging_a_post_deletes_its_video_with_captions_transcript_and_files(
+    ward: Ward, django_capture_on_commit_callbacks: Any
+) -> None:
+    from staffroom.jobs.testing import run_jobs
+    from staffroom.media.models import Caption, Video
+    from staffroom.media.tests.ready import ready_video
+
+    post = ward.post
+    captions = (("en", "English", f"WEBVTT\n\n00:00.000 --> 00:02.000\n{SECRET}\n".encode()),)
+    video = ready_video(post, captions=captions, transcript=f"We met {SECRET} today.")
+    names = [r.file.name for r in video.renditions.all()] + [video.poster.name]
+    assert all(default_storage.exists(name) for name in names)
+    assert _text_columns_holding(SECRET)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = mark_as_phi(obj=post, officer=ward.officer, reason="Name")
+        purge_item(report=report, officer=ward.officer)
+    run_jobs()  # the files go in a background job
+
+    assert _text_columns_holding(SECRET) == []
+    assert not Video.objects.filter(pk=video.pk).exists()
+    assert not Caption.objects.filter(video_id=video.pk).exists()
+    assert not any(default_storage.exists(name) for name in names)
+    post.refresh_from_db()
+    assert post.video_id is None

@@ -3,8 +3,11 @@
 
    With it: POST the name and size, then PUT the file in chunks with Content-Range, showing
    progress. A dropped connection or a 5xx retries with growing pauses (2, 4, 8… up to 30 s,
-   for as long as the page is open), asking the server where it stands before continuing. A
-   full disk (507) pauses with a "Try again" button. Other 4xx errors stop with their message.
+   for as long as the page is open), asking the server where it stands before continuing; a
+   503 with Retry-After (another request is still saving the same chunk) waits just that
+   long. A full disk (507) pauses with a "Try again" button. A 409 is where to continue from,
+   unless its code is "post_live" (the post was published meanwhile: the upload is refused and
+   the post keeps its video), which stops with its message, as other 4xx errors do.
    The upload is remembered per post in localStorage, so after a reload picking the same file
    (same name, size and date) continues from what the server has. */
 (function () {
@@ -56,12 +59,15 @@
       options.signal = controller.signal;
       return fetch(url, options).then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        var wait = parseInt(response.headers.get("Retry-After") || "", 10);
         if (type.indexOf(JSON_TYPE) === -1) {
           // A sign-in page after a redirect (the session ended), or a proxy's error page.
           if (response.redirected) { return { status: 401, data: { error: text.signedOut } }; }
           return { status: response.status, data: { error: text.failed } };
         }
-        return response.json().then(function (data) { return { status: response.status, data: data }; });
+        return response.json().then(function (data) {
+          return { status: response.status, data: data, retryAfter: wait > 0 ? wait : 0 };
+        });
       });
     }
 
@@ -127,14 +133,16 @@
       setTimeout(function () { window.location.assign(pageUrl || data.pageUrl); }, 800);
     }
 
-    function retryLater() {
-      var seconds = delay;
-      delay = Math.min(delay * 2, MAX_DELAY);
+    // After a failure: wait, then ask where things stand. `wait` is the server's Retry-After
+    // (a short pause that doesn't grow), `message` what to show meanwhile.
+    function retryLater(wait, message) {
+      var seconds = wait ? Math.min(wait, MAX_DELAY) : delay;
+      if (!wait) { delay = Math.min(delay * 2, MAX_DELAY); }
       waiting = true;
       (function tick() {
         if (paused || !waiting) { return; }
         if (seconds <= 0) { waiting = false; resume(false); return; }
-        status.textContent = fill(text.retrying, { seconds: seconds });
+        status.textContent = message || fill(text.retrying, { seconds: seconds });
         seconds -= 1;
         timer = setTimeout(tick, 1000);
       })();
@@ -142,7 +150,10 @@
 
     function handleFailure(result) {
       if (paused) { return; }
-      if (!result || result.status >= 500 && result.status !== 507) { retryLater(); return; }
+      if (!result || result.status >= 500 && result.status !== 507) {
+        retryLater(result && result.retryAfter, result && result.retryAfter && result.data.error);
+        return;
+      }
       if (result.status === 507) {
         status.textContent = result.data.error;
         pauseButton.hidden = true;
@@ -150,7 +161,7 @@
         retryButton.focus();
         return;
       }
-      if (result.status === 400 || result.status === 404) { forget(); }
+      if (result.status === 400 || result.status === 404 || result.status === 409) { forget(); }
       stop(result.data.error || text.failed);
     }
 
@@ -166,7 +177,7 @@
         },
         body: up.file.slice(start, end)
       }).then(function (result) {
-        if (result.status === 200 || result.status === 409) {
+        if (result.status === 200 || result.status === 409 && result.data.code !== "post_live") {
           delay = 2;
           up.offset = result.data.offset;
           if (result.status === 200 && result.data.complete) { finish(result.data.page_url); return; }
