@@ -37,6 +37,7 @@ LOGIN = reverse("accounts:login")
 SEARCH = reverse("search:search")
 NOON = datetime(2030, 3, 4, 12, 0, 0, tzinfo=UTC)  # later than test data; on a 10-minute boundary
 GENEROUS = "1000/m"
+WINDOW_START = NOON - timedelta(days=1, seconds=-1)
 
 
 def limits(**overrides: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -53,7 +54,10 @@ def limits_on(settings: Any) -> Iterator[None]:
     settings.RATE_LIMITS_ENABLED = True
     settings.RATE_LIMITS = limits()
     cache.clear()
-    yield
+    # Counters are per fixed window: start each test just after a 10-minute boundary, so a
+    # minute turning over mid-test can't reset a count the test is about to exceed.
+    with time_machine.travel(WINDOW_START, tick=True):
+        yield
     cache.clear()
 
 
