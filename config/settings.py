@@ -132,6 +132,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench` only (scripts/bench_http.py, staffroom/core/benchmark.py): the framework-floor
+# page and a query count on every response. Never set in production.
+BENCH_FLOOR_DIR: str = env("STAFFROOM_BENCH_FLOOR_DIR", default="")
+if env.bool("STAFFROOM_BENCH_QUERY_HEADER", default=False):
+    MIDDLEWARE.insert(0, "staffroom.core.benchmark.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
