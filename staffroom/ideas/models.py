@@ -348,6 +348,28 @@ class Vote(models.Model):
         return f"{self.person_id} → idea {self.idea_id}"
 
 
+class VoteTally(models.Model):
+    """Votes not yet added to `Idea.vote_count`: one of a few rows per idea (`shard`), each a
+    running delta. A vote adds +1 (and its trending weight) to a random shard in the vote's
+    own transaction, a withdrawal -1; the `fold_votes` job moves the sums into the idea's
+    stored columns every few seconds. So at every commit the stored count plus these deltas
+    is exactly the number of vote rows, and a burst on one idea spreads its writes over
+    `VOTE_SHARDS` rows instead of one (decision 0029; staffroom/ideas/tally.py)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="tallies")
+    shard = models.PositiveSmallIntegerField()
+    votes = models.IntegerField(default=0)
+    score = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "shard"], name="votetally_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"idea {self.idea_id} shard {self.shard}: {self.votes:+d}"
+
+
 class Follow(models.Model):
     """Someone follows an idea: told of every response. Authors and voters are told anyway."""
 

@@ -17,8 +17,13 @@ so the second request succeeds as the first did.
 
 Locks (never a deadlock, so never an error page for a lock):
 - an answer locks the idea's row, and nothing else;
-- a vote locks the idea's row and, if it was merged away, then its survivor's: a merged
-  row before a shown one (services/voting.py);
+- a vote takes its idea's votes gate shared (a PostgreSQL advisory lock, ideas/tally.py:
+  votes don't wait for each other) and, if it was merged away, then its survivor's: a merged
+  idea before a shown one (services/voting.py). An answer and a merge take the gate
+  exclusively just before each row lock, in the same order: they wait for the votes in
+  flight, and the votes after them wait, then see the new status or follow the merge;
+- a merge sets both ideas' stored counts from their vote rows and deletes their tally rows
+  (recount_votes, under the merge's row locks), so no vote counted in a tally is lost;
 - merges run one at a time (a transaction-level advisory lock on PostgreSQL; SQLite's
   BEGIN IMMEDIATE already lets one writer in). Under it, the duplicate and the survivor are
   read again and refused if either was merged meanwhile, before any row is locked: so both
@@ -53,6 +58,7 @@ from staffroom.ideas.models import Follow, Idea, Response, Status, Vote
 from staffroom.ideas.permissions import check_review_idea
 from staffroom.ideas.services.proposing import render_idea_text
 from staffroom.ideas.services.voting import recount_votes
+from staffroom.ideas.tally import hold_votes
 from staffroom.notifications.models import Notification
 
 RESPONSE_MAX_LENGTH = 5000
@@ -91,6 +97,9 @@ def clean_response_message(message: str) -> str:
 
 
 def _locked(pk: int) -> Idea:
+    # The votes on it first: those under way commit, the next ones wait and then see this
+    # answer or merge (ideas/tally.py, decision 0029). Then its row.
+    hold_votes(pk)
     # The related rows are read separately: PostgreSQL can't lock through an outer join.
     return (
         Idea.objects.select_for_update(of=("self",))
@@ -363,6 +372,8 @@ def _lock_for_merge(duplicate_id: int, survivor_id: int) -> tuple[Idea, Idea, li
         Idea.objects.filter(merged_into_id=duplicate_id).order_by("pk").values_list("pk", flat=True)
     )
     if absorbed:
+        for pk in absorbed:
+            hold_votes(pk)
         list(
             Idea.objects.select_for_update()
             .filter(pk__in=absorbed)

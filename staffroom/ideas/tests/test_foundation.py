@@ -21,6 +21,7 @@ from staffroom.ideas.services.voting import (
     vote,
     withdraw_vote,
 )
+from staffroom.ideas.tally import fold_votes
 from staffroom.ideas.tests.factories import CampaignFactory, CategoryFactory, IdeaFactory
 from staffroom.notifications.models import Notification
 from staffroom.privacy.models import PrivacyHold
@@ -98,11 +99,15 @@ def test_votes_are_one_per_person_and_withdrawable():
     idea = IdeaFactory()
     voter = PersonFactory()
     vote(idea=idea, person=voter)
-    vote(idea=idea, person=voter)
+    voted = vote(idea=idea, person=voter)
+    assert voted.vote_count == 1 == Vote.objects.filter(idea=idea).count()
+    assert voted.trending_score > 0
+    fold_votes()
     idea.refresh_from_db()
-    assert idea.vote_count == 1 == Vote.objects.filter(idea=idea).count()
-    assert idea.trending_score > 0
-    withdraw_vote(idea=idea, person=voter)
+    assert idea.vote_count == 1
+    withdrawn = withdraw_vote(idea=idea, person=voter)
+    assert withdrawn.vote_count == 0
+    fold_votes()
     idea.refresh_from_db()
     assert idea.vote_count == 0
     assert idea.trending_score == pytest.approx(0.0, abs=1e-3)

@@ -14,9 +14,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,6 +34,7 @@ from staffroom.ideas.queries import SORTS, BoardFilters
 from staffroom.ideas.services import voting
 from staffroom.ideas.services.reading import record_idea_view
 from staffroom.ideas.subjects import subject_for
+from staffroom.ideas.tally import attach_live_counts
 
 SORT_LABELS = {
     "top": gettext_lazy("Most votes"),
@@ -64,11 +67,11 @@ class BoardFilterForm(forms.Form):
         label=gettext_lazy("Only ideas I follow or voted for"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: queries.BoardChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._choices("category", _("Any category"), queries.category_choices())
-        self._choices("department", _("Any department"), queries.department_choices())
-        self._choices("campaign", _("Any campaign"), queries.campaign_choices())
+        self._choices("category", _("Any category"), choices.categories)
+        self._choices("department", _("Any department"), choices.departments)
+        self._choices("campaign", _("Any campaign"), choices.campaigns)
 
     def _choices(self, name: str, empty: str, options: list[Any]) -> None:
         field = self.fields[name]
@@ -107,15 +110,24 @@ def _filter_params(form: BoardFilterForm) -> dict[str, str]:
 
 
 ROWS = "ideas/_idea_rows.html"
+FILTERS = "ideas/board.html#filters"
+
+
+def _raw_filters(request: AuthenticatedRequest) -> dict[str, list[str]]:
+    """What the filter form shows depends on: its fields' values and the sort, as given."""
+    names = [*BoardFilterForm.base_fields, "sort"]
+    return {name: request.GET.getlist(name) for name in names if name in request.GET}
 
 
 @login_required
 def board(request: AuthenticatedRequest) -> HttpResponse:
     me = request.user
-    form = BoardFilterForm(request.GET)
+    choices, filters_key, filters_html = queries.board_filters(_raw_filters(request))
+    form = BoardFilterForm(request.GET, choices=choices)
     sort = _sort(request)
     cursor = request.GET.get("cursor") or None
     page = queries.board_page(viewer=me, sort=sort, filters=form.filters(), cursor=cursor)
+    attach_live_counts(page.items)  # exact at once, votes not yet folded included
     params = _filter_params(form)
     context: dict[str, Any] = {
         "form": form,
@@ -133,6 +145,10 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
     elif htmx and not htmx.history_restore_request and htmx.target == "idea-results":
         response = render(request, "ideas/board.html#results", {**context, "fragment": True})
     else:
+        if filters_html is None:
+            filters_html = render_to_string(FILTERS, context, request)
+            queries.store_board_filters(filters_key, filters_html)
+        context["filters_html"] = mark_safe(filters_html)  # noqa: S308  # our template's output
         response = render(request, "ideas/board.html", context)
     # The same address answers a page or a fragment: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
@@ -143,6 +159,7 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
 def implemented(request: AuthenticatedRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     page = queries.implemented_wall(cursor)
+    attach_live_counts(page.items)
     context = {"page": page, "voted_ids": set(), "query_string": ""}
     if request.htmx and not request.htmx.history_restore_request and cursor:
         response = render(request, ROWS, {**context, "focus_first": True, "wall": True})
@@ -199,6 +216,7 @@ def idea_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record_idea_view(idea=idea, person=me)
     _record_withheld_page_viewed(request, idea)
     extra = queries.idea_page(viewer=me, idea=idea)
+    attach_live_counts([idea])
     context: dict[str, Any] = {
         "idea": idea,
         "responses": extra.responses,
@@ -253,6 +271,7 @@ def vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             idea = survivor
         elif survivor.pk != idea.pk:
             fallback = reverse("ideas:board")  # the duplicate's page leads to the survivor
+        attach_live_counts([idea])  # a counted vote's idea comes back with its live count
     has_voted = voting.has_voted(me, idea)
     if request.htmx:
         context = {

@@ -34,6 +34,7 @@ from staffroom.ideas.permissions import (
 from staffroom.ideas.queries import SORTS, BoardFilters
 from staffroom.ideas.services.campaigns import save_campaign
 from staffroom.ideas.services.impact import record_impact
+from staffroom.ideas.tally import attach_live_counts
 from staffroom.ideas.views.board import SORT_LABELS
 
 ROWS = "ideas/_idea_rows.html"
@@ -123,6 +124,7 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         filters=BoardFilters(campaign_id=campaign.pk, status=status),
         cursor=cursor,
     )
+    attach_live_counts(page.items)  # exact at once, votes not yet folded included
     params = {"status": status} if status else {}
     context: dict[str, Any] = {
         "campaign": campaign,
@@ -156,14 +158,17 @@ def campaign_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def campaign_results(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     campaign = campaign_queries.get_campaign_or_404(slug)
     closed = campaign.has_closed()
+    # Before it closes the page says when the results come, and shows none.
+    groups = campaign_queries.campaign_results(campaign=campaign) if closed else []
+    # The last votes may not be folded yet (decision 0029): the counts shown are live.
+    attach_live_counts(idea for group in groups for idea in group.ideas)
     return render(
         request,
         "ideas/campaign_results.html",
         {
             "campaign": campaign,
             "closed": closed,
-            # Before it closes the page says when the results come, and shows none.
-            "groups": campaign_queries.campaign_results(campaign=campaign) if closed else [],
+            "groups": groups,
             "can_manage": can_manage_campaigns(request.user),
         },
     )

@@ -35,6 +35,7 @@ from staffroom.ideas.permissions import (
     check_see_idea_stats,
 )
 from staffroom.ideas.services.reviewing import merge_ideas, respond
+from staffroom.ideas.tally import attach_live_counts
 
 TEMPLATE = "ideas/review.html"
 # The merge form shares the page with the response form: its fields get their own ids.
@@ -53,6 +54,7 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     check_reviewer(request.user)
     cursor = request.GET.get("cursor") or None
     page = queries.review_queue(viewer=request.user, tab=request.GET.get("tab", ""), cursor=cursor)
+    attach_live_counts(row.idea for row in page.rows)  # reviewers see every vote, folded or not
     context = {
         "page": page,
         "tabs": [(tab, TAB_LABELS[tab]) for tab in queries.QueueTab.ALL],
@@ -108,6 +110,7 @@ def _page(
         candidates = queries.merge_candidates(
             viewer=request.user, duplicate=idea, words=search_form.cleaned_data["q"]
         )
+    attach_live_counts([idea, *candidates, *([survivor] if survivor else [])])
     return {
         "idea": idea,
         "responses": queries.timeline(idea),
