@@ -10,12 +10,16 @@ running the Markdown renderer a million times; that is the one liberty taken, an
 is what the renderer would make of such text. Counters (comment_count, reply_count) are
 set from the planned rows before they are inserted, so they are exact. Each chunk's posts
 carry keys made from the seed and their number, so a second build adds nothing.
+
+The posts' 5,000,000 views are the next part of this step (bulk_views.py), chunk by chunk
+over the same keys, so a database built before them gets them from the next build.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -95,7 +99,9 @@ MONTHS = (
 
 
 def build_bulk_content(build: DemoBuild) -> None:
-    """The large size's 100,000 posts and 1,000,000 comments (nothing for other sizes)."""
+    """The large size's 100,000 posts and 1,000,000 comments (nothing for other sizes), then
+    their 5,000,000 views (bulk_views.py; a database built before those gets them now)."""
+    from staffroom.demo.content.bulk_views import build_bulk_views
     from staffroom.demo.services import check_demo_mode
 
     check_demo_mode()
@@ -103,6 +109,7 @@ def build_bulk_content(build: DemoBuild) -> None:
     if volume is None:
         return
     add_bulk_posts(build, posts=volume[0], comments=volume[1])
+    build_bulk_views(build)
 
 
 def add_bulk_posts(build: DemoBuild, *, posts: int, comments: int) -> None:
@@ -184,7 +191,8 @@ class _Rows:
             None if f.primary_key else f.get_db_prep_save(f.get_default(), connection)
             for f in fields
         ]
-        self.rows: list[list[Any]] = []
+        # Lists from add(), or tuples in column order from a step that makes them itself.
+        self.rows: list[Sequence[Any]] = []
 
     def add(self, **values: Any) -> None:
         row = list(self.defaults)
