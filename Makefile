@@ -7,7 +7,7 @@ PORT ?= 8000
 SIZE ?= demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-system install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-directory bench-pages bench-video clean
+.PHONY: install install-system install-bench-tools install-python install-node run demo test test-fast test-browser lint fmt messages bench bench-quick bench-all bench-directory bench-pages bench-video clean
 
 # Install into .venv: Python packages pinned by constraints.txt. Re-runs only when those
 # files change. `make run` needs nothing else.
@@ -97,7 +97,40 @@ test-fast: install-python
 test-browser: install
 	$(PY) -m pytest -m browser
 
-bench: bench-directory bench-pages bench-video
+# The HTTP benchmark of issue 8 runs wrk (the load) and nginx (the physical limit, and the
+# proxy of the scale-out pair) from Debian: installed with apt-get when missing, as root or
+# through passwordless sudo. Without them `make bench` stops and says what to install.
+install-bench-tools:
+	@if command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else sudo=no; fi; \
+	if [ "$$sudo" != no ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing wrk and nginx for the HTTP benchmark (apt-get install wrk nginx)"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null 2>&1 \
+		|| { $$sudo apt-get update -qq >/dev/null 2>&1 \
+		&& $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null 2>&1; } \
+		|| true; \
+	fi; \
+	if command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; then :; \
+	else echo "The HTTP benchmark needs wrk and nginx: apt-get install wrk nginx"; exit 1; fi
+
+# Issue 8's HTTP benchmark: every hot page served by gunicorn as in production, loaded with wrk,
+# against the framework floor and nginx, on the demo and large datasets (built in
+# data/bench-pages/ the first time: large takes several minutes), on SQLite and, when
+# DATABASE_URL points at PostgreSQL, there too (with Redis: REDIS_URL, else database 12 of the
+# local Redis). Writes the section "HTTP benchmark (issue 8)" of docs/benchmarks.md.
+bench: install install-bench-tools
+	$(PY) scripts/bench_http.py --write
+
+# The same on the demo data with 2-second runs (about two minutes): run it before and after
+# touching a hot page. Prints the table; writes nothing.
+bench-quick: install install-bench-tools
+	$(PY) scripts/bench_http.py --quick --databases sqlite
+
+# Every benchmark: the HTTP benchmark and the older ones (directory import, in-process page
+# timings, video processing).
+bench-all: bench bench-directory bench-pages bench-video
 
 bench-directory: install-python
 	DEBUG=true $(PY) scripts/bench_directory_import.py

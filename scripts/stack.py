@@ -96,6 +96,8 @@ class Process:
     popen: subprocess.Popen[bytes]
     port: int
     log: Path
+    # The command line it was started with (for the benchmark report).
+    command: list[str] = field(default_factory=list)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -211,7 +213,7 @@ class Stack:
             popen = subprocess.Popen(  # noqa: S603  # fixed command list
                 command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
-        process = Process(name, popen, port, log)
+        process = Process(name, popen, port, log, command)
         self.processes.append(process)
         wait_for(f"http://127.0.0.1:{port}/healthz", process=process)
         return process
@@ -223,9 +225,11 @@ class Stack:
         static_root: Path | None = None,
         cpus: str | None = None,
         name: str = "nginx",
+        show_upstream: bool = False,
     ) -> Process:
         """nginx on a free port: a reverse proxy to `upstreams` (round robin, no stickiness)
-        and, under /static-bench/, the files of `static_root`."""
+        and, under /static-bench/, the files of `static_root`. With `show_upstream` every
+        proxied response says which app server answered (`X-Upstream: 127.0.0.1:<port>`)."""
         port = free_port()
         prefix = self.folder / f"{name}-{port}"
         (prefix / "tmp").mkdir(parents=True, exist_ok=True)
@@ -236,10 +240,12 @@ class Stack:
             upstream = f"upstream staffroom {{\n{servers}\n    keepalive 32;\n}}"
             proxy = (
                 "proxy_pass http://staffroom; proxy_http_version 1.1;"
-                ' proxy_set_header Connection ""; proxy_set_header Host $host;'
+                ' proxy_set_header Connection ""; proxy_set_header Host $http_host;'
                 " proxy_set_header X-Forwarded-For $remote_addr;"
                 " proxy_buffers 16 64k;"
             )
+            if show_upstream:
+                proxy += " add_header X-Upstream $upstream_addr always;"
         static = (
             f"location /static-bench/ {{ alias {static_root}/; default_type text/html; }}"
             if static_root
@@ -277,7 +283,7 @@ http {{
         log = prefix / "stdout.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-        process = Process(name, popen, port, log)
+        process = Process(name, popen, port, log, command)
         self.processes.append(process)
         wait_for(f"http://127.0.0.1:{port}/nginx-alive", process=process)
         return process
@@ -360,9 +366,9 @@ done = function(summary, latency, requests)
     + summary.errors.timeout
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d,'
-    .. ' "p50_us": %d, "p99_us": %d, "mean_us": %.1f, "max_us": %d}\\n',
+    .. ' "p50_us": %d, "p99_us": %d, "mean_us": %.1f, "max_us": %d, "bytes": %d}\\n',
     summary.requests, summary.duration, errors, summary.errors.status,
-    latency:percentile(50), latency:percentile(99), latency.mean, latency.max))
+    latency:percentile(50), latency:percentile(99), latency.mean, latency.max, summary.bytes))
 end
 """
 
@@ -377,6 +383,10 @@ class WrkResult:
     p99_ms: float
     mean_ms: float
     max_ms: float
+    # Bytes read (headers and bodies): a run answered by short redirects or error pages
+    # reads far fewer per request than the page it was meant to load.
+    bytes: int = 0
+    command: list[str] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -394,7 +404,7 @@ def wrk(
 ) -> WrkResult:
     """Load `url` with wrk (one thread, `connections` keep-alive connections) for `seconds`."""
     script = folder / "wrk-report.lua"
-    if not script.exists():
+    if not script.exists() or script.read_text() != _WRK_LUA:
         folder.mkdir(parents=True, exist_ok=True)
         script.write_text(_WRK_LUA)
     command = [
@@ -428,6 +438,8 @@ def wrk(
         p99_ms=data["p99_us"] / 1000,
         mean_ms=data["mean_us"] / 1000,
         max_ms=data["max_us"] / 1000,
+        bytes=data.get("bytes", 0),
+        command=command,
     )
 
 
