@@ -62,6 +62,8 @@ def test_a_nurse_comments_gets_a_reply_reacts_and_mentions_a_colleague(
     expect(comment_box).to_have_attribute("aria-expanded", "true")
     option = page.get_by_role("option", name=re.compile(r"Priya Ramanathan"))
     expect(option).to_be_visible()
+    # The answer for all of "@pri" (an earlier one, for "@p", may list others first).
+    expect(page.get_by_role("option").first).to_contain_text("Priya Ramanathan")
     comment_box.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
     comment_box.press("Enter")

@@ -28,6 +28,7 @@ from staffroom.jobs.testing import run_jobs
 from staffroom.media.models import Video
 from staffroom.media.services.upload import pending_upload
 from staffroom.media.tests.clips import make_clip, truncated_copy
+from staffroom.media.tests.ready import ready_video
 from tests.browser.conftest import Hospital, NewContext
 from tests.browser.helpers import assert_accessible, open_page, sign_in, wait_until
 
@@ -455,3 +456,31 @@ def test_the_captions_rule_page_for_administrators_passes_axe(
     expect(page.get_by_text("Video posts can now be published without captions")).to_be_visible()
     expect(rule).not_to_be_checked()
     assert_accessible(page)
+
+
+def test_without_javascript_the_captions_page_and_the_delete_confirmation_work(
+    page: Page, new_context: NewContext, newsroom: Newsroom
+) -> None:
+    """The two pages htmx normally shows in place, opened on their own: axe checks them in an
+    ordinary browser (axe needs script), then a browser with script off deletes the video."""
+    post = _draft(newsroom, "Night shift handover, on video")
+    video = ready_video(post)
+    sign_in(page, newsroom.editor.username)
+    open_page(page, f"/videos/{video.pk}/captions/")
+    expect(page.get_by_role("heading", name="Captions and transcript")).to_be_visible()
+    expect(page.get_by_role("cell", name="English", exact=True)).to_be_visible()
+    assert_accessible(page)
+    open_page(page, f"/videos/{video.pk}/delete/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete the video?")
+    assert_accessible(page)
+
+    plain = new_context(java_script_enabled=False).new_page()
+    sign_in(plain, newsroom.editor.username)
+    open_page(plain, f"/videos/{video.pk}/captions/")
+    expect(plain.get_by_role("cell", name="English", exact=True)).to_be_visible()
+    open_page(plain, f"/videos/{video.pk}/delete/")
+    plain.get_by_role("button", name="Delete the video").click()
+    expect(plain.get_by_text("The video and all its files are deleted.")).to_be_visible()
+    assert not Video.objects.filter(pk=video.pk).exists()
+    post.refresh_from_db()
+    assert post.title == "Night shift handover, on video"

@@ -86,6 +86,9 @@
       if (sent !== request) { return; }  // an older answer arriving late
       var parsed = new DOMParser().parseFromString(html, "text/html");
       var source = parsed.querySelector("[role=listbox]");
+      // A person already chosen with the arrow keys stays chosen when a later answer (for
+      // the letters typed since) still lists them.
+      var chosen = active >= 0 && options()[active] ? options()[active].dataset.username : null;
       listbox.textContent = "";
       active = -1;
       textarea.removeAttribute("aria-activedescendant");
@@ -107,6 +110,12 @@
       var found = options().length > 0;
       listbox.hidden = !found;
       textarea.setAttribute("aria-expanded", found ? "true" : "false");
+      if (chosen) {
+        var again = Array.prototype.findIndex.call(options(), function (option) {
+          return option.dataset.username === chosen;
+        });
+        if (again >= 0) { setActive(again); }
+      }
     }
 
     function lookUp() {
