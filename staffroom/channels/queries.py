@@ -7,6 +7,7 @@ five-hundredth, and nobody ever sees a post meant for someone else.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from django.utils.safestring import mark_safe
 from staffroom.channels.models import Channel, ChannelEditor, ChannelFollow, Post, PostReach, Tag
 from staffroom.core.models import Visibility
 from staffroom.core.pagination import KeysetPage, keyset_page
-from staffroom.organisation.models import Department, Site
+from staffroom.organisation.models import Department, Site, Unit
 
 if TYPE_CHECKING:
     from staffroom.accounts.models import Person
@@ -101,19 +102,29 @@ class PostList:
         return not self.pinned and not self.page.items
 
 
+# The words of a post: the largest columns, never shown on a card (its summary is).
+CARD_DEFERRED = ("body", "body_html")
+
+
 def with_card_fields(queryset: QuerySet[Post]) -> QuerySet[Post]:
     """What a post card shows, in the same query: channel, author, discussion counters,
-    and the video (its label and poster)."""
-    return queryset.select_related("channel", "author", "thread", "video")
+    and the video (its label and poster); not the post's body, which cards don't show."""
+    return queryset.select_related("channel", "author", "thread", "video").defer(*CARD_DEFERRED)
 
 
 CARD_TEMPLATE = "channels/_post_card_body.html"
 CARD_CACHE_SECONDS = 60 * 60 * 24
 
 
+def _name_stamp(name: str) -> str:
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
 def _card_key(post: Post, language: str) -> str:
     # Everything the card shows changes one of these: the post's version (words, status,
-    # pin), the discussion's counters, the channel's name (updated_at), the video's state.
+    # pin), the discussion's counters, the channel's name (updated_at), the author's name as
+    # shown (people have no version: a changed or erased name must not linger on cards), the
+    # video's state.
     thread = post.thread
     video = post.video if post.video_id else None
     return ":".join(
@@ -126,8 +137,11 @@ def _card_key(post: Post, language: str) -> str:
             thread.comment_count,
             thread.reaction_total,
             post.channel.updated_at.timestamp(),
+            _name_stamp(post.author.display_name),
             f"{video.pk}.{video.version}.{video.status}" if video is not None else "-",
             language,
+            # The card shows its publication time in the time zone in force.
+            timezone.get_current_timezone_name(),
         )
     )
 
@@ -157,6 +171,40 @@ def attach_card_html(posts: list[Post]) -> None:
         cache.set_many(fresh, CARD_CACHE_SECONDS)
 
 
+CARD_WRAPPER_TEMPLATE = "channels/_post_card.html"
+# Stand-ins for a post's id and its cached card while the per-person wrapper is rendered
+# (NUL characters: never in a translation, and forms refuse them in what people write).
+_PK = "\x00pk\x00"
+_BODY = "\x00card\x00"
+_wrappers: dict[tuple[str, bool, bool], str] = {}
+
+
+def _card_wrapper(language: str, *, unread: bool, pinned: bool) -> str:
+    """channels/_post_card.html around stand-ins, rendered once per language and flags for
+    the life of the process (its words are translations only, no person's data)."""
+    key = (language, unread, pinned)
+    wrapper = _wrappers.get(key)
+    if wrapper is None:
+        stand_in = {"pk": _PK, "card_html": mark_safe(_BODY)}  # noqa: S308  # a stand-in
+        wrapper = render_to_string(
+            CARD_WRAPPER_TEMPLATE, {"post": stand_in, "unread": unread, "pinned": pinned}
+        )
+        _wrappers[key] = wrapper
+    return wrapper
+
+
+def attach_card_rows(posts: list[Post], *, unread_ids: frozenset[int], pinned: bool) -> None:
+    """Give each post its whole card as `post.row_html`: the cached card in its per-person
+    wrapper (the "New" and "Pinned" flags), one string replacement per card instead of a
+    template include. Precondition: attach_card_html() gave each post its `card_html`."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    for post in posts:
+        wrapper = _card_wrapper(language, unread=post.pk in unread_ids, pinned=pinned)
+        # The id first, the card last: the card's own text is never searched for a stand-in.
+        html = wrapper.replace(_PK, str(post.pk)).replace(_BODY, post.card_html)  # type: ignore[attr-defined]  # set by attach_card_html
+        post.row_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308  # our templates' output
+
+
 def unread_post_ids(person: Person, posts: list[Post]) -> frozenset[int]:
     """Which of these posts `person` has never opened: one query on the PostView index."""
     ids = [post.pk for post in posts]
@@ -184,16 +232,29 @@ def _post_list(
     shown_pinned: list[Post] = []
     if pinned is not None:
         pinned_top = pinned.order_by("-pinned_at", "-id")
-        # Pinned posts are shown once, above the list, never again further down.
-        posts = posts.exclude(pk__in=Subquery(pinned_top.values("pk")[:pinned_limit]))
-        if not cursor:
+        # Pinned posts are shown once, above the list, never again further down. The first
+        # page has them already: excluding their ids is cheaper than a second audience
+        # subquery (which SQLite would answer by scanning the whole channel again).
+        if cursor:
+            posts = posts.exclude(pk__in=Subquery(pinned_top.values("pk")[:pinned_limit]))
+        else:
             shown_pinned = list(with_card_fields(pinned_top)[:pinned_limit])
+            if shown_pinned:
+                posts = posts.exclude(pk__in=[post.pk for post in shown_pinned])
     page = keyset_page(with_card_fields(posts), ordering=POST_ORDER, cursor=cursor, limit=limit)
     attach_card_html([*shown_pinned, *page.items])
-    return PostList(
-        page=page,
-        pinned=shown_pinned,
-        unread_ids=unread_post_ids(viewer, [*shown_pinned, *page.items]),
+    unread_ids = unread_post_ids(viewer, [*shown_pinned, *page.items])
+    attach_card_rows(shown_pinned, unread_ids=unread_ids, pinned=True)
+    attach_card_rows(page.items, unread_ids=unread_ids, pinned=False)
+    return PostList(page=page, pinned=shown_pinned, unread_ids=unread_ids)
+
+
+def _pinned(visible: QuerySet[Post], channels: Q) -> QuerySet[Post]:
+    """The pinned posts of `visible` in `channels`, found through the (channel, pinned_at)
+    index: a channel has a few pinned posts among thousands, and filtering the visible
+    posts by `pinned_at` directly lets the planner walk the whole channel instead."""
+    return visible.filter(
+        pk__in=Post.objects.filter(channels, pinned_at__isnull=False).values("pk")
     )
 
 
@@ -209,11 +270,10 @@ def home_feed(
     visible = Post.objects.visible_to(viewer)
     followed = followed_channel_ids(viewer)
     posts = visible.filter(Q(channel_id__in=followed) | Q(audience_restricted=True))
-    pinned = visible.filter(channel_id__in=followed, pinned_at__isnull=False)
     return _post_list(
         viewer=viewer,
         posts=posts,
-        pinned=pinned,
+        pinned=_pinned(visible, Q(channel_id__in=followed)),
         pinned_limit=FEED_PINNED_LIMIT,
         cursor=cursor,
         limit=limit,
@@ -228,7 +288,7 @@ def channel_posts(
     return _post_list(
         viewer=viewer,
         posts=visible,
-        pinned=visible.filter(pinned_at__isnull=False),
+        pinned=_pinned(visible, Q(channel=channel)),
         pinned_limit=CHANNEL_PINNED_LIMIT,
         cursor=cursor,
         limit=limit,
@@ -269,6 +329,14 @@ def open_hold_of(post: Post) -> PrivacyHold | None:
     return PrivacyHold.objects.filter(
         item_kind=POST_KIND, item_id=post.pk, status__in=PrivacyHold.OPEN
     ).first()
+
+
+def unit_of(person: Person) -> Unit | None:
+    """The person's unit with its department and site, for the feed's "Where you work" (one
+    small query; none without a unit)."""
+    if person.unit_id is None:
+        return None
+    return Unit.objects.select_related("department__site").filter(pk=person.unit_id).first()
 
 
 # --- Channels ----------------------------------------------------------------------------------

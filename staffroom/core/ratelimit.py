@@ -29,6 +29,7 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -131,25 +132,51 @@ def _cache() -> BaseCache:
     return caches[getattr(settings, "RATE_LIMIT_CACHE", "default")]
 
 
-def _count(cache: BaseCache, key: str, timeout: int) -> int:
-    """Add one to the key's count and return it; the key lives ``timeout`` seconds.
+def _count(cache: BaseCache, timeouts: dict[str, int]) -> dict[str, int]:
+    """Add one to each key's count and return the counts; a key lives its ``timeout`` seconds.
 
-    ``add`` then ``incr`` is atomic on Redis (INCRBY) and the in-process cache. Caches
-    without a native ``incr`` (the database cache) would rewrite the entry with the default
-    timeout, so there the count is read and written back with the window's own timeout:
-    simultaneous attempts may be counted once (see the decision record).
+    Redis: one round trip for every key (a MULTI/EXEC transaction: create the key with its
+    window's lifetime when it is new, then INCR), atomic across app servers. The in-process
+    cache: ``add`` then ``incr``, atomic too. Caches without a native ``incr`` (the database
+    cache) would rewrite the entry with the default timeout, so there the counts are read in
+    one query and written back with the window's own timeout: simultaneous attempts may be
+    counted once (see the decision record).
     """
+    if isinstance(cache, RedisCache):
+        return _count_redis(cache, timeouts)
+    if type(cache).incr is BaseCache.incr:
+        known = cache.get_many(list(timeouts))
+        counts = {}
+        for key, timeout in timeouts.items():
+            if key not in known and cache.add(key, 1, timeout):
+                counts[key] = 1
+                continue
+            counts[key] = int(known.get(key) or cache.get(key) or 0) + 1
+            cache.set(key, counts[key], timeout)
+        return counts
+    return {key: _incr(cache, key, timeout) for key, timeout in timeouts.items()}
+
+
+def _incr(cache: BaseCache, key: str, timeout: int) -> int:
     if cache.add(key, 1, timeout):
         return 1
-    if type(cache).incr is BaseCache.incr:
-        count = int(cache.get(key) or 0) + 1
-        cache.set(key, count, timeout)
-        return count
     try:
         return int(cache.incr(key))
     except ValueError:  # the entry expired between add and incr
         cache.add(key, 1, timeout)
         return 1
+
+
+def _count_redis(cache: RedisCache, timeouts: dict[str, int]) -> dict[str, int]:
+    names = {key: cache.make_and_validate_key(key) for key in timeouts}
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # the client
+    with client.pipeline(transaction=True) as pipe:
+        for key, timeout in timeouts.items():
+            pipe.set(names[key], 0, ex=timeout, nx=True)
+            pipe.incr(names[key])
+        replies = pipe.execute()
+    # Stored as a plain integer, as the cache's own add()/incr() store one.
+    return {key: int(replies[2 * i + 1]) for i, key in enumerate(timeouts)}
 
 
 def _identities(request: HttpRequest) -> dict[str, str]:
@@ -169,9 +196,8 @@ def hit(request: HttpRequest, action: str, *, now: float | None = None) -> Limit
     if not getattr(settings, "RATE_LIMITS_ENABLED", True):
         return None
     now = time.time() if now is None else now
-    cache = _cache()
     identities = _identities(request)
-    refused: Limited | None = None
+    windows: dict[str, tuple[str, Rate, int]] = {}  # key → scope, rate, end of its window
     for scope, rate in rates_for(action).items():
         identity = identities.get(scope)
         if identity is None:
@@ -179,9 +205,16 @@ def hit(request: HttpRequest, action: str, *, now: float | None = None) -> Limit
         window = int(now // rate.seconds)
         ends = (window + 1) * rate.seconds
         key = f"ratelimit:{action}:{scope}:{identity}:{rate.seconds}:{window}"
-        count = _count(cache, key, timeout=math.ceil(ends - now) + 1)
-        if count > rate.limit:
-            wait = max(1, math.ceil(ends - now))
+        windows[key] = (scope, rate, ends)
+    if not windows:
+        return None
+    counts = _count(
+        _cache(), {key: math.ceil(end - now) + 1 for key, (_s, _r, end) in windows.items()}
+    )
+    refused: Limited | None = None
+    for key, (scope, rate, end) in windows.items():
+        if counts[key] > rate.limit:
+            wait = max(1, math.ceil(end - now))
             if refused is None or wait > refused.retry_after:
                 refused = Limited(action=action, scope=scope, retry_after=wait)
     if refused is not None:

@@ -12,6 +12,7 @@ matched.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 def fold(word: str) -> str:
     """Lower case, accents removed: "Cafetería" → "cafeteria"."""
+    if word.isascii():
+        return word.lower()  # nothing to decompose: the same answer, without the Unicode work
+    return _fold_unicode(word)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_unicode(word: str) -> str:
     return COMBINING_MARKS.sub("", unicodedata.normalize("NFD", word)).lower()
 
 
@@ -55,13 +63,14 @@ class ParsedQuery:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    @property
+    # Cached: highlighting asks for every word of every result.
+    @functools.cached_property
     def words(self) -> frozenset[str]:
         return frozenset(w for term in self.terms for w in term.words)
 
-    @property
-    def prefixes(self) -> frozenset[str]:
-        return frozenset(term.words[-1] for term in self.terms if term.prefix)
+    @functools.cached_property
+    def prefixes(self) -> tuple[str, ...]:
+        return tuple(sorted({term.words[-1] for term in self.terms if term.prefix}))
 
 
 def _words(text: str) -> list[str]:
@@ -99,7 +108,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 def _matches(word: str, query: ParsedQuery) -> bool:
     folded = fold(word)
-    return folded in query.words or any(folded.startswith(p) for p in query.prefixes)
+    return folded in query.words or bool(query.prefixes and folded.startswith(query.prefixes))
 
 
 def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) -> SafeString:

@@ -117,13 +117,18 @@ def viewer_response(*, initiative: Initiative, viewer: Person) -> InitiativeResp
 def progress_updates(
     *, initiative: Initiative, viewer: Person, limit: int = PROGRESS_UPDATES_SHOWN
 ) -> list[Post]:
-    """The newest progress updates (posts linked to the initiative) the viewer may see."""
-    return list(
-        Post.objects.visible_to(viewer)
-        .filter(initiative=initiative)
-        .select_related("channel", "author", "thread", "video")
-        .order_by("-published_at", "-id")[:limit]
+    """The newest progress updates (posts linked to the initiative) the viewer may see, with
+    their cards rendered as the channels show them (`post.card_html`, cached by the posts'
+    versions: one cache read for them all)."""
+    from staffroom.channels.queries import attach_card_html, with_card_fields
+
+    updates = list(
+        with_card_fields(Post.objects.visible_to(viewer).filter(initiative=initiative)).order_by(
+            "-published_at", "-id"
+        )[:limit]
     )
+    attach_card_html(updates)
+    return updates
 
 
 # The ideas box builds on the plan (an idea may name an initiative), so the initiative reads
@@ -144,7 +149,8 @@ def initiative_ideas(
     hidden or merged away): one query."""
     ideas = list(
         initiative.ideas.filter(visibility=Visibility.VISIBLE, merged_into__isnull=True)
-        .select_related("category")
+        # What the list shows: a link, the status and the votes (not the idea's texts).
+        .only("id", "title", "status", "vote_count", "initiative_id")
         .order_by("-vote_count", "-id")[: limit + 1]
     )
     return InitiativeIdeas(ideas=ideas[:limit], has_more=len(ideas) > limit)

@@ -69,10 +69,9 @@ def feed(request: AuthenticatedRequest) -> HttpResponse:
     }
     if not cursor and not request.htmx:
         # What the welcome page used to show: where you work, your unit, finding a colleague.
-        me = organisation_queries.get_person_or_404(me.pk)
         context.update(
             {
-                "me": me,
+                "unit": queries.unit_of(me),
                 "colleagues": organisation_queries.unit_colleagues(me, limit=6),
                 "is_admin": is_administrator(me),
             }

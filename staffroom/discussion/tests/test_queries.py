@@ -96,6 +96,40 @@ def test_a_cached_list_shows_each_viewer_their_own_buttons_and_reactions() -> No
     assert 'name="csrfmiddlewaretoken"' in as_ben
 
 
+def test_each_comment_in_a_cached_list_gets_buttons_with_its_own_id() -> None:
+    from staffroom.accounts.models import Role
+    from staffroom.accounts.tests.factories import RoleGrantFactory
+    from staffroom.moderation.links import flag_url, mark_phi_url, moderate_url
+
+    post = PostFactory()
+    ana, ben = PersonFactory(), PersonFactory()
+    moderator = PersonFactory()
+    RoleGrantFactory(person=moderator, role=Role.MODERATOR)
+    officer = PersonFactory()
+    RoleGrantFactory(person=officer, role=Role.PRIVACY_OFFICER)
+    first = post_comment(thread=post.thread, author=ana, body="One")
+    second = post_comment(thread=post.thread, author=ben, body="Two")
+    delete = "/discussion/comments/{}/delete/"
+    as_ana = render_thread(ana, post)
+    # Her own comment: edit and remove, no flag; Ben's: only the flag.
+    assert f"/discussion/comments/{first.pk}/edit/" in as_ana
+    assert delete.format(first.pk) in as_ana
+    assert f'hx-target="#comment-{first.pk}-article"' in as_ana
+    assert flag_url("comment", first.pk) not in as_ana
+    assert flag_url("comment", second.pk) in as_ana
+    assert delete.format(second.pk) not in as_ana
+    as_moderator = render_thread(moderator, post)  # the same cached list
+    for comment in (first, second):
+        assert delete.format(comment.pk) in as_moderator
+        assert f'hx-target="#comment-{comment.pk}-article"' in as_moderator
+        assert moderate_url("comment", comment.pk) in as_moderator
+        assert f"/discussion/comments/{comment.pk}/edit/" not in as_moderator
+    as_officer = render_thread(officer, post)
+    assert mark_phi_url("comment", second.pk) in as_officer
+    assert mark_phi_url("comment", second.pk) not in as_moderator
+    assert "\x00" not in as_ana + as_moderator + as_officer
+
+
 def test_a_new_comment_shows_at_once_although_the_list_is_cached() -> None:
     post = PostFactory()
     viewer = PersonFactory()

@@ -1,4 +1,5 @@
-"""{% unread_notifications as count %} for the header: one bounded, indexed query per page."""
+"""{% unread_notifications as count %} for the header: one indexed query and one cache read
+per page (notifications.queries.cached_unread_count)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 
-from staffroom.notifications.queries import UNREAD_SHOWN_UP_TO, unread_count
+from staffroom.notifications.queries import UNREAD_SHOWN_UP_TO, cached_unread_count
 
 register = template.Library()
 
@@ -19,13 +20,13 @@ def unread_notifications(context: Any) -> str:
 
 
 def shown_unread_count(request: HttpRequest | None) -> str:
-    """unread_notifications for a request: one query the first time, none after."""
+    """unread_notifications for a request: worked out the first time, remembered after."""
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return ""
     shown: str | None = getattr(request, "_unread_notifications", None)
     if shown is None:
-        count = unread_count(user)  # type: ignore[arg-type]  # signed in: a Person
+        count = cached_unread_count(user)  # type: ignore[arg-type]  # signed in: a Person
         shown = (
             ""
             if not count

@@ -9,16 +9,27 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from staffroom.accounts.models import Person
 from staffroom.accounts.tests.factories import PASSWORD, PersonFactory
+from staffroom.channels.models import Post
 from staffroom.channels.tests.factories import PostFactory
+from staffroom.core.models import Visibility
+from staffroom.discussion.models import Comment
+from staffroom.discussion.services import post_comment
 from staffroom.notifications.models import Notification
-from staffroom.notifications.queries import UNREAD_SHOWN_UP_TO
+from staffroom.notifications.queries import (
+    FINGERPRINT_ROWS,
+    UNREAD_SHOWN_UP_TO,
+    cached_unread_count,
+    unread_count,
+)
 from staffroom.notifications.templatetags.notifications import shown_unread_count
+from staffroom.organisation.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +61,15 @@ def page_queries(client: Client) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
-@pytest.mark.parametrize("unread", [0, 3, UNREAD_SHOWN_UP_TO + 50])
+@pytest.mark.parametrize("unread", [0, 3, UNREAD_SHOWN_UP_TO + 50, FINGERPRINT_ROWS + 20])
 def test_the_bell_adds_exactly_one_query_to_a_page_whatever_the_unread_count(
     client: Client, ben: Person, unread: int
 ) -> None:
     client.get(PAGE)  # the first request also sets up the session
     without = page_queries(client)
     notify(ben, unread)
+    # Told by the unread rows themselves (none is about a restricted post): no cache needed,
+    # the same single query on the first page after a change as on every other.
     sql = page_queries(client)
     assert len(sql) == len(without)
     about_notifications = [q for q in sql if "notifications_notification" in q]
@@ -68,6 +81,77 @@ def test_the_bell_adds_exactly_one_query_to_a_page_whatever_the_unread_count(
         shown_unread_count(request)
         shown_unread_count(request)  # memoised per request
     assert len(ctx.captured_queries) == 1
+
+
+def test_the_cached_count_follows_every_change_it_depends_on(client: Client, ben: Person) -> None:
+    """Kept per person under a fingerprint of the state, never for a time: a new or read
+    notification, a post held or taken off the person's audience shows on the next page."""
+    post = PostFactory()
+    Notification.objects.bulk_create(
+        Notification(recipient=ben, kind=Notification.Kind.MENTION, thread_id=post.thread_id)
+        for _ in range(2)
+    )
+    other = PersonFactory()
+    Notification.objects.create(
+        recipient=other, kind=Notification.Kind.MENTION, thread_id=post.thread_id
+    )
+    assert cached_unread_count(ben) == unread_count(ben) == 2
+    assert cached_unread_count(other) == 1  # nothing shared between people
+    notify(ben, 1)
+    assert cached_unread_count(ben) == 3
+    first = Notification.objects.filter(recipient=ben).order_by("id").first()
+    assert first is not None
+    Notification.objects.filter(pk=first.pk).update(read_at=timezone.now())
+    assert cached_unread_count(ben) == unread_count(ben) == 2
+    # The post is held (its version moves with it): its notifications no longer count.
+    Post.objects.filter(pk=post.pk).update(visibility=Visibility.HELD, version=F("version") + 1)
+    assert cached_unread_count(ben) == unread_count(ben) == 1
+    Post.objects.filter(pk=post.pk).update(visibility=Visibility.VISIBLE, version=F("version") + 1)
+    assert cached_unread_count(ben) == 2
+    # A mention in a comment a moderator hid no longer counts.
+    comment = post_comment(thread=post.thread, author=other, body="@someone")
+    Notification.objects.create(
+        recipient=ben, kind=Notification.Kind.MENTION, thread=post.thread, comment=comment
+    )
+    assert cached_unread_count(ben) == unread_count(ben) == 3
+    Comment.objects.filter(pk=comment.pk).update(visibility=Visibility.HIDDEN)
+    assert cached_unread_count(ben) == unread_count(ben) == 2
+    # A post scheduled for later doesn't count until its time comes.
+    later = PostFactory(
+        status=Post.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    Notification.objects.create(
+        recipient=ben, kind=Notification.Kind.CHANNEL_POST, thread_id=later.thread_id
+    )
+    assert cached_unread_count(ben) == unread_count(ben) == 2
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert cached_unread_count(ben) == unread_count(ben) == 3
+    Notification.objects.filter(thread_id=later.thread_id).delete()
+    # Restricted to another department (the audience lists aren't in the unread rows: the
+    # count is cached, and the person's own department is in its key).
+    department = DepartmentFactory()
+    Post.objects.filter(pk=post.pk).update(audience_restricted=True, version=F("version") + 1)
+    post.audience_departments.set([department])
+    assert cached_unread_count(ben) == unread_count(ben) == 1  # the other post's
+    assert cached_unread_count(ben) == 1  # from the cache
+    Person.objects.filter(pk=ben.pk).update(department=department)
+    ben.refresh_from_db()
+    assert cached_unread_count(ben) == unread_count(ben) == 2
+
+
+def test_a_restricted_post_costs_its_count_once_per_change(client: Client, ben: Person) -> None:
+    client.get(PAGE)
+    without = page_queries(client)
+    department = DepartmentFactory()
+    Person.objects.filter(pk=ben.pk).update(department=department)
+    post = PostFactory(audience_departments=[department])
+    Notification.objects.create(
+        recipient=ben, kind=Notification.Kind.MENTION, thread_id=post.thread_id
+    )
+    first = page_queries(client)  # the count (and the department, for the audience rule)
+    assert len(first) <= len(without) + 2
+    assert len(page_queries(client)) == len(without)
+    assert '<span class="badge">1<span' in client.get(PAGE).content.decode()
 
 
 def test_without_javascript_the_count_is_current_on_each_page_load(
