@@ -16,6 +16,7 @@ from staffroom.ideas.services import voting
 from staffroom.ideas.services.voting import recount_votes, vote, withdraw_vote
 from staffroom.ideas.tally import VOTE_SHARDS, fold_votes, live_vote_counts
 from staffroom.ideas.tests.factories import IdeaFactory
+from staffroom.ideas.trending import vote_weight
 
 
 @pytest.mark.skipif(
@@ -129,7 +130,7 @@ def test_a_vote_during_a_recount_neither_deadlocks_nor_is_lost(
     for shard in range(VOTE_SHARDS):
         VoteTally.objects.get_or_create(idea=idea, shard=shard)
     counting = threading.Event()
-    weight = voting.vote_weight
+    weight = vote_weight
 
     def slow_weight(at: datetime) -> float:  # the recount lingers between count and write
         if threading.current_thread().name == "recount" and not counting.is_set():
