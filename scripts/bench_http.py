@@ -129,7 +129,6 @@ class Page:
 
 def choose_pages(username: str, keys: set[str]) -> list[Page]:
     """The pages of the issue, picked from the data as it is (for `username`)."""
-    from django.db.models import Count
 
     from staffroom.accounts.models import Person
     from staffroom.channels.models import Channel, Post
@@ -199,13 +198,9 @@ def choose_pages(username: str, keys: set[str]) -> list[Page]:
     ]
     shown = Idea.objects.shown()
     if "ideas-filtered" in keys:
-        category = (
-            shown.filter(status=Status.UNDER_REVIEW)
-            .values("category_id", "category__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "category_id")
-            .first()
-        )
+        from scripts.bench_pages import busiest_review_category
+
+        category = busiest_review_category()
         if category is not None:
             pages.append(
                 Page(

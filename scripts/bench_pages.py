@@ -329,6 +329,22 @@ def choose_pages() -> list[Page]:
     return pages + idea_pages()
 
 
+def busiest_review_category() -> dict[str, Any] | None:
+    """The category with the most ideas under review: `category_id`, `category__name`, `n`."""
+    from django.db.models import Count
+
+    from staffroom.ideas.models import Idea, Status
+
+    return (
+        Idea.objects.shown()
+        .filter(status=Status.UNDER_REVIEW)
+        .values("category_id", "category__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category_id")
+        .first()
+    )
+
+
 def idea_pages() -> list[Page]:
     """The idea box's pages of issue 5's target: the board in each sort, two filtered views
     (picked from the data: the category with the most ideas under review, the department with
@@ -348,13 +364,7 @@ def idea_pages() -> list[Page]:
         )
     ]
     shown = Idea.objects.shown()
-    category = (
-        shown.filter(status=Status.UNDER_REVIEW)
-        .values("category_id", "category__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "category_id")
-        .first()
-    )
+    category = busiest_review_category()
     if category is not None:
         pages.append(
             Page(
